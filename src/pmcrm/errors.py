@@ -1,0 +1,272 @@
+"""The errors pmcrm raises.
+
+Every error derives from :class:`PmcrmError`.  Errors a caller would naturally
+catch as a builtin also derive from that builtin: :class:`InvalidValue` and
+:class:`ValidationError` are :class:`ValueError` instances, :class:`CurrencyMismatch`
+is a :class:`ValueError` too.
+
+Messages name the field, the rule and the value, in English and Chinese --
+except personal data: a value marked *sensitive* is never echoed, whatever
+the rule it broke.
+
+>>> err = InvalidValue("area", "ge", value=-3, bound=0)
+>>> print(err)
+'area' must be >= 0: -3
+>>> print(err.message_zh)
+'area' 必须 >= 0：-3
+"""
+
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+
+import attrs
+
+__all__ = [
+    "ERROR_CODES",
+    "CurrencyMismatch",
+    "InvalidValue",
+    "PmcrmError",
+    "ReportEntry",
+    "ValidationError",
+    "ValidationReport",
+]
+
+#: Longest rendering of an offending value echoed in a message.
+_MAX_ECHO = 40
+
+#: Stable error codes with their message templates, ``(zh, en)``.  The
+#: templates use :meth:`str.format` fields filled from the error's
+#: parameters; ``{field}`` and ``{value}`` are always available.
+ERROR_CODES: Mapping[str, tuple[str, str]] = {
+    "type": (
+        "'{field}' 应为 {expected}，实际为 {got}",
+        "'{field}' must be {expected}, got {got}",
+    ),
+    "missing": ("缺少必填字段 '{field}'", "required field '{field}' is missing"),
+    "extra_key": (
+        "未知字段 '{field}'（不接受额外字段）",
+        "unknown field '{field}' (extra keys are not accepted)",
+    ),
+    "ge": ("'{field}' 必须 >= {bound}：{value}", "'{field}' must be >= {bound}: {value}"),
+    "gt": ("'{field}' 必须 > {bound}：{value}", "'{field}' must be > {bound}: {value}"),
+    "le": ("'{field}' 必须 <= {bound}：{value}", "'{field}' must be <= {bound}: {value}"),
+    "lt": ("'{field}' 必须 < {bound}：{value}", "'{field}' must be < {bound}: {value}"),
+    "max_length": (
+        "'{field}' 长度不能超过 {bound}：实际 {length}",
+        "'{field}' must be at most {bound} characters long: got {length}",
+    ),
+    "max_items": (
+        "'{field}' 最多 {bound} 项：实际 {length}",
+        "'{field}' must have at most {bound} items: got {length}",
+    ),
+    "min_items": (
+        "'{field}' 至少需要 {bound} 项：实际 {length}",
+        "'{field}' must have at least {bound} items: got {length}",
+    ),
+    "empty": ("'{field}' 不能为空", "'{field}' must not be empty"),
+    "format": (
+        "'{field}' 不是有效的{what_zh}：{value}",
+        "'{field}' is not a valid {what}: {value}",
+    ),
+    "decimal": (
+        "'{field}' 不是有效的十进制数（字符串或整数，最多 15 位整数、6 位小数）：{value}",
+        "'{field}' is not a valid decimal (a string or an integer with at most "
+        "15 integer and 6 fractional digits): {value}",
+    ),
+    "naive_datetime": (
+        "'{field}' 必须带时区偏移（如 +08:00）：{value}",
+        "'{field}' must be timezone-aware (with an offset such as +08:00): {value}",
+    ),
+    "choice": (
+        "'{field}' 必须是 {choices} 之一：{value}",
+        "'{field}' must be one of {choices}: {value}",
+    ),
+    "duplicate": ("'{field}' 中有重复项：{value}", "'{field}' has a duplicate entry: {value}"),
+    "reference": (
+        "'{field}' 引用了不存在的{what_zh}：{value}",
+        "'{field}' refers to an unknown {what}: {value}",
+    ),
+    "order": (
+        "'{field}' 必须晚于 '{other}'：{value}",
+        "'{field}' must be after '{other}': {value}",
+    ),
+    "currency": (
+        "'{field}' 币种不一致：{value} 与 {other}",
+        "'{field}' mixes currencies: {value} and {other}",
+    ),
+    "float": (
+        "'{field}' 不接受浮点数，请使用 Decimal、整数或字符串：{value}",
+        "'{field}' does not accept floats; use a Decimal, an int or a string: {value}",
+    ),
+    "invalid": ("'{field}' 无效：{detail}", "'{field}' is invalid: {detail}"),
+}
+
+
+def _echo(value: object) -> str:
+    """Render an offending value for a message, shortened to :data:`_MAX_ECHO`."""
+    text = str(value) if isinstance(value, (int, Decimal)) else repr(value)
+    if len(text) > _MAX_ECHO:
+        text = text[: _MAX_ECHO - 1] + "…"
+    return text
+
+
+class PmcrmError(Exception):
+    """The root of every error pmcrm raises."""
+
+
+class InvalidValue(PmcrmError, ValueError):
+    """A value broke a rule.
+
+    Args:
+        field: The name of the field (or a short description of the value).
+        code: A stable error code, one of :data:`ERROR_CODES`.
+        value: The offending value; echoed only when *sensitive* is false.
+        sensitive: The value is personal data and must never be echoed.
+        subpath: For a rule that spans several fields of one object, the
+            path of the offending part relative to that object, such as
+            ``".roles[1].unit_code"``; the validation report appends it to
+            the object's path.
+        **params: The figures the message template needs (``bound``,
+            ``expected``, ``got``…).  Never put personal data here.
+
+    Attributes:
+        field: As given.
+        code: As given.
+        params: The template parameters.
+        sensitive: As given.
+        subpath: As given.
+    """
+
+    field: str
+    code: str
+    params: Mapping[str, object]
+    sensitive: bool
+    subpath: str
+
+    def __init__(
+        self,
+        field: str,
+        code: str,
+        *,
+        value: object = None,
+        sensitive: bool = False,
+        subpath: str = "",
+        **params: object,
+    ) -> None:
+        if code not in ERROR_CODES:
+            raise KeyError(f"unknown pmcrm error code {code!r}")
+        self.field = field
+        self.code = code
+        self.sensitive = sensitive
+        self.subpath = subpath
+        shown = "«redacted»" if sensitive else _echo(value)
+        self.params = {"value": shown, **params}
+        super().__init__(self.message_en)
+
+    def _render(self, index: int) -> str:
+        return ERROR_CODES[self.code][index].format(field=self.field, **self.params)
+
+    @property
+    def message_en(self) -> str:
+        """The message in English."""
+        return self._render(1)
+
+    @property
+    def message_zh(self) -> str:
+        """The message in Chinese."""
+        return self._render(0)
+
+    def __str__(self) -> str:
+        return self.message_en
+
+
+class CurrencyMismatch(PmcrmError, ValueError):
+    """Arithmetic or comparison between :class:`~pmcrm.values.Money` of two currencies.
+
+    Attributes:
+        left: The currency code on the left.
+        right: The currency code on the right.
+    """
+
+    def __init__(self, left: str, right: str) -> None:
+        self.left = left
+        self.right = right
+        super().__init__(f"cannot combine money in {left} with money in {right}")
+
+
+@attrs.frozen
+class ReportEntry:
+    """One fault found while loading data.
+
+    Attributes:
+        path: Where the fault is, as a JSON path such as ``$.units[1].area``.
+        code: A stable error code, one of :data:`ERROR_CODES`.
+        message_zh: What is wrong, in Chinese.
+        message_en: What is wrong, in English.
+    """
+
+    path: str
+    code: str
+    message_zh: str
+    message_en: str
+
+    def message(self, lang: str = "en") -> str:
+        """The message in *lang* (``"zh"`` or ``"en"``)."""
+        return self.message_zh if lang == "zh" else self.message_en
+
+    def render(self, lang: str = "en") -> str:
+        """``path: [code] message`` in *lang*."""
+        return f"{self.path}: [{self.code}] {self.message(lang)}"
+
+
+@attrs.frozen
+class ValidationReport:
+    """Every fault found in one input, in input order.
+
+    Attributes:
+        entries: The faults.
+    """
+
+    entries: tuple[ReportEntry, ...]
+
+    def __iter__(self) -> Iterator[ReportEntry]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """The path of every entry."""
+        return tuple(e.path for e in self.entries)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The code of every entry."""
+        return tuple(e.code for e in self.entries)
+
+    def render(self, lang: str = "en") -> str:
+        """One line per entry, in *lang*."""
+        return "\n".join(e.render(lang) for e in self.entries)
+
+    def as_records(self) -> list[dict[str, str]]:
+        """The entries as JSON-ready dicts (for dead-letter files and APIs)."""
+        return [attrs.asdict(e) for e in self.entries]
+
+
+class ValidationError(PmcrmError, ValueError):
+    """Input data could not be loaded; :attr:`report` lists every fault.
+
+    Attributes:
+        report: The faults, each with its path, code and zh/en message.
+        target: The name of the type that was being loaded.
+    """
+
+    def __init__(self, report: ValidationReport, target: str) -> None:
+        self.report = report
+        self.target = target
+        count = len(report)
+        noun = "fault" if count == 1 else "faults"
+        super().__init__(
+            f"invalid {target}: {count} {noun}\n" + report.render("en"),
+        )

@@ -1,0 +1,716 @@
+"""Loading and dumping pmcrm values: a strict cattrs converter at the edge.
+
+This is the only module that imports :mod:`cattrs`.  :func:`make_converter`
+builds a :class:`PmcrmConverter`; :func:`structure` and :func:`unstructure`
+use a per-process default one.
+
+Loading is strict: unknown keys are refused, nothing is coerced (``1.9`` is
+not an integer, ``"false"`` is not a boolean, a string is not a list),
+decimals come only from strings or integers, date-times must carry an
+offset, and every string and list has a size limit.  A fault is reported
+with its path, and every fault in the input is reported at once:
+
+>>> structure({"code": "A-1", "property_type": "house", "area": -3}, PropertyUnit)
+Traceback (most recent call last):
+...
+pmcrm.errors.ValidationError: invalid PropertyUnit: 2 faults
+$.property_type: [choice] 'property_type' must be one of residential, commercial, ...
+$.area: [gt] 'area' must be > 0: -3
+"""
+
+import functools
+import keyword
+import re
+import types
+import typing
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn, override
+
+from pmcrm import _parse
+from pmcrm.errors import (
+    ERROR_CODES,
+    InvalidValue,
+    PmcrmError,
+    ReportEntry,
+    ValidationError,
+    ValidationReport,
+)
+from pmcrm.validators import _Each
+from pmcrm.values import sensitive_types
+
+__all__ = [
+    "Limits",
+    "PmcrmConverter",
+    "default_converter",
+    "make_converter",
+    "structure",
+    "unstructure",
+]
+
+T = TypeVar("T")
+
+
+@attrs.frozen(kw_only=True)
+class Limits:
+    """Size limits the converter enforces on untrusted input.
+
+    Attributes:
+        max_items: Most items in any list.
+        max_string: Most characters in any string.
+    """
+
+    max_items: int = attrs.field(default=10_000, validator=attrs.validators.ge(0))
+    max_string: int = attrs.field(default=10_000, validator=attrs.validators.ge(0))
+
+
+class _Fail(Exception):
+    """Raised inside the fast path; never escapes this module."""
+
+
+def _fail() -> Any:
+    raise _Fail
+
+
+def _is_tuple_of(t: Any) -> bool:
+    return (
+        typing.get_origin(t) is tuple
+        and len(typing.get_args(t)) == 2
+        and (typing.get_args(t)[1] is Ellipsis)
+    )
+
+
+def _optional_of(t: Any) -> Any | None:
+    """``X`` if *t* is ``X | None``, else ``None``."""
+    if typing.get_origin(t) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(t) if a is not type(None)]
+        if len(args) == 1 and len(typing.get_args(t)) == 2:
+            return args[0]
+    return None
+
+
+def _is_enum(t: Any) -> bool:
+    return isinstance(t, type) and issubclass(t, Enum)
+
+
+def _enum_table(t: type[Enum]) -> dict[str, Enum]:
+    return {m.value: m for m in t if type(m.value) is str}
+
+
+class PmcrmConverter(cattrs.Converter):
+    """A strict :class:`cattrs.Converter` with located, bilingual error reports.
+
+    Use :meth:`load` and :meth:`dump` (or the module functions
+    :func:`structure` and :func:`unstructure`).  Register hooks for your
+    own types with the usual cattrs API; the fast path then steps aside for
+    any class that reaches a type it does not know.
+
+    Loading takes a *fast path* first: Python code generated once per class
+    that checks valid input as strictly as the detailed converter and builds
+    the object directly.  Only when the fast path refuses an input does the
+    detailed cattrs machinery run, to find and report every fault.  Both
+    paths share their leaf parsers, and a property test checks they accept
+    exactly the same inputs.
+
+    Args:
+        forbid_extra_keys: Refuse keys that are not fields (default).  Turn
+            off for data-engine frames that carry extra columns.
+        limits: Size limits on lists and strings.
+        redact: Dump personal data masked (a one-way export).
+        sealed: Refuse later hook registrations (used for the shared default).
+    """
+
+    def __init__(
+        self,
+        *,
+        forbid_extra_keys: bool = True,
+        limits: Limits = Limits(),
+        redact: bool = False,
+        sealed: bool = False,
+    ) -> None:
+        super().__init__(forbid_extra_keys=forbid_extra_keys, detailed_validation=True)
+        self.limits = limits
+        self.redact = redact
+        self._sealed = False
+        self._fast_structure: dict[Any, Callable[[Any], Any] | None] = {}
+        self._fast_unstructure: dict[Any, Callable[[Any], Any] | None] = {}
+        self._variants: dict[Any, tuple[str, dict[str, type[Any]]]] = {}
+        self._install_hooks()
+        self._sealed = sealed
+
+    # --- configuration -------------------------------------------------------
+
+    def _changed(self) -> None:
+        if getattr(self, "_sealed", False):
+            raise PmcrmError(
+                "the shared default converter cannot be changed; "
+                "build your own with pmcrm.make_converter()"
+            )
+        if hasattr(self, "_fast_structure"):
+            self._fast_structure.clear()
+            self._fast_unstructure.clear()
+
+    def register_structure_hook(self, *args: Any, **kwargs: Any) -> Any:
+        """As :meth:`cattrs.Converter.register_structure_hook`; resets the fast path."""
+        self._changed()
+        return super().register_structure_hook(*args, **kwargs)
+
+    def register_structure_hook_func(self, *args: Any, **kwargs: Any) -> None:
+        """As in cattrs; resets the fast path."""
+        self._changed()
+        super().register_structure_hook_func(*args, **kwargs)
+
+    def register_structure_hook_factory(self, *args: Any, **kwargs: Any) -> Any:
+        """As in cattrs; resets the fast path."""
+        self._changed()
+        return super().register_structure_hook_factory(*args, **kwargs)
+
+    def register_unstructure_hook(self, *args: Any, **kwargs: Any) -> Any:
+        """As in cattrs; resets the fast path."""
+        self._changed()
+        return super().register_unstructure_hook(*args, **kwargs)
+
+    def register_unstructure_hook_func(self, *args: Any, **kwargs: Any) -> None:
+        """As in cattrs; resets the fast path."""
+        self._changed()
+        super().register_unstructure_hook_func(*args, **kwargs)
+
+    def register_unstructure_hook_factory(self, *args: Any, **kwargs: Any) -> Any:
+        """As in cattrs; resets the fast path."""
+        self._changed()
+        return super().register_unstructure_hook_factory(*args, **kwargs)
+
+    def _install_hooks(self) -> None:
+        max_string = self.limits.max_string
+        self.register_structure_hook(str, lambda v, _t: _parse.parse_str(v, max_string))
+        self.register_structure_hook(bool, lambda v, _t: _parse.parse_bool(v))
+        self.register_structure_hook(int, lambda v, _t: _parse.parse_int(v))
+        self.register_structure_hook(float, _refuse_float)
+        self.register_structure_hook(Decimal, lambda v, _t: _parse.parse_decimal(v))
+        self.register_structure_hook(datetime, lambda v, _t: _parse.parse_datetime(v))
+        self.register_structure_hook(date, _structure_date)
+        self.register_unstructure_hook(Decimal, _parse.format_decimal)
+        self.register_unstructure_hook(datetime, datetime.isoformat)
+        self.register_unstructure_hook(date, date.isoformat)
+        for cls in sensitive_types():
+            self.register_structure_hook(cls, self._sensitive_hook(cls))
+            self.register_unstructure_hook(cls, _masked if self.redact else _revealed)
+        self.register_structure_hook_factory(_is_enum, self._enum_hook)
+        self.register_unstructure_hook_factory(_is_enum, lambda _t: _enum_value)
+        self.register_structure_hook_factory(_is_tuple_of, self._tuple_hook)
+        self.register_unstructure_hook_factory(_is_tuple_of, self._tuple_dump_hook)
+        self.register_structure_hook_factory(attrs.has, self._attrs_hook)
+
+    def _sensitive_hook(self, cls: type[Any]) -> Callable[[Any, Any], Any]:
+        max_string = self.limits.max_string
+
+        def hook(value: Any, _t: Any) -> Any:
+            if type(value) is not str:
+                raise InvalidValue(
+                    "", "type", expected="a string", got=_parse.json_type(value), sensitive=True
+                )
+            if len(value) > max_string:
+                raise InvalidValue(
+                    "", "max_length", sensitive=True, bound=max_string, length=len(value)
+                )
+            return cls(value)
+
+        return hook
+
+    def _enum_hook(self, t: type[Enum]) -> Callable[[Any, Any], Any]:
+        table = _enum_table(t)
+        choices = ", ".join(table)
+
+        def hook(value: Any, _t: Any) -> Any:
+            if type(value) is str:
+                member = table.get(value)
+                if member is not None:
+                    return member
+            raise InvalidValue("", "choice", value=value, choices=choices)
+
+        return hook
+
+    def _tuple_hook(
+        self, t: Any, item_check: Callable[[Any], None] | None = None
+    ) -> Callable[[Any, Any], Any]:
+        item_type = typing.get_args(t)[0]
+        max_items = self.limits.max_items
+        converter = self
+
+        def hook(value: Any, _t: Any) -> tuple[Any, ...]:
+            if type(value) is not list:
+                raise _parse.type_error("an array", value)
+            if len(value) > max_items:
+                raise InvalidValue(
+                    "",
+                    "max_items",
+                    value=f"<{len(value)} items>",
+                    bound=max_items,
+                    length=len(value),
+                )
+            item_hook = converter.get_structure_hook(item_type)
+            result = []
+            errors: list[Exception] = []
+            for index, item in enumerate(value):
+                try:
+                    loaded = item_hook(item, item_type)
+                    if item_check is not None:
+                        item_check(loaded)
+                    result.append(loaded)
+                except Exception as exc:  # noqa: BLE001 - gathered into the report
+                    exc.add_note(
+                        IterableValidationNote(
+                            f"Structuring {t} @ index {index}", index, item_type
+                        )
+                    )
+                    errors.append(exc)
+            if errors:
+                raise IterableValidationError(f"While structuring {t}", errors, t)
+            return tuple(result)
+
+        return hook
+
+    def _tuple_dump_hook(self, t: Any) -> Callable[[Any], Any]:
+        item_type = typing.get_args(t)[0]
+        converter = self
+
+        def hook(value: tuple[Any, ...]) -> list[Any]:
+            item_hook = converter.get_unstructure_hook(item_type)
+            return [item_hook(item) for item in value]
+
+        return hook
+
+    def _attrs_hook(self, cl: type[Any]) -> Callable[[Any, Any], Any]:
+        attrs.resolve_types(cl)
+        overrides = {}
+        for a in attrs.fields(cl):
+            if a.validator is not None:
+                overrides[a.name] = override(struct_hook=self._validated_field_hook(cl, a))
+        generated = make_dict_structure_fn(
+            cl,
+            self,
+            _cattrs_forbid_extra_keys=self.forbid_extra_keys,
+            _cattrs_detailed_validation=True,
+            **overrides,  # type: ignore[arg-type]
+        )
+
+        def hook(value: Any, t: Any) -> Any:
+            if type(value) is not dict:
+                raise _parse.type_error("an object", value)
+            return generated(value, t)
+
+        return hook
+
+    def _validated_field_hook(
+        self, cl: type[Any], a: "attrs.Attribute[Any]"
+    ) -> Callable[[Any, Any], Any]:
+        validator = a.validator
+        field_type = a.type
+        converter = self
+        if isinstance(validator, _Each) and _is_tuple_of(field_type):
+            item_validator = validator.item
+
+            def check(item: Any) -> None:
+                try:
+                    item_validator(None, a, item)
+                except InvalidValue as exc:
+                    exc.subpath = ""
+                    raise
+
+            return self._tuple_hook(field_type, check)
+
+        def hook(value: Any, _t: Any) -> Any:
+            result = converter.get_structure_hook(field_type)(value, field_type)
+            validator(None, a, result)  # type: ignore[misc]
+            return result
+
+        return hook
+
+    # --- tagged unions -------------------------------------------------------
+
+    def register_variants(
+        self, base: Any, variants: Mapping[str, type[Any]], *, tag_key: str = "type"
+    ) -> None:
+        """Load and dump fields typed *base* as a tagged union of *variants*.
+
+        Each variant is written as its fields plus ``tag_key: tag``.  Call it
+        again with more variants to extend the union (integrators add their
+        own this way, on their own converter).
+
+        Args:
+            base: The annotation the fields use (a protocol or a union).
+            variants: The attrs class for each tag.
+            tag_key: The key that holds the tag.
+        """
+        self._changed()
+        table = dict(self._variants.get(base, (tag_key, {}))[1])
+        table.update(variants)
+        self._variants[base] = (tag_key, table)
+        by_class = {cls: tag for tag, cls in table.items()}
+        converter = self
+
+        def load(value: Any, _t: Any) -> Any:
+            if type(value) is not dict:
+                raise _parse.type_error("an object", value)
+            if tag_key not in value:
+                raise InvalidValue(tag_key, "missing", subpath=f".{tag_key}")
+            tag = value[tag_key]
+            cls = table.get(tag) if type(tag) is str else None
+            if cls is None:
+                raise InvalidValue(
+                    tag_key, "choice", value=tag, choices=", ".join(table), subpath=f".{tag_key}"
+                )
+            rest = {k: v for k, v in value.items() if k != tag_key}
+            return converter.structure(rest, cls)
+
+        def dump(obj: Any) -> Any:
+            tag = by_class.get(type(obj))
+            if tag is None:
+                raise PmcrmError(f"{type(obj).__name__} is not a registered variant of {base}")
+            return {tag_key: tag, **converter.dump(obj)}
+
+        super().register_structure_hook_func(lambda t: t is base, load)
+        super().register_unstructure_hook_func(lambda t: t is base, dump)
+
+    # --- loading -------------------------------------------------------------
+
+    def load(self, data: Any, cl: type[T]) -> T:
+        """Structure *data* (JSON-shaped) into a *cl*, or raise a located report.
+
+        Raises:
+            ValidationError: with a :class:`~pmcrm.errors.ValidationReport`
+                listing every fault, its path, code and zh/en message.
+        """
+        fast = self._fast_structure.get(cl, _MISSING)
+        if fast is _MISSING:
+            fast = _compile_structure(self, cl)
+            self._fast_structure[cl] = fast
+        if fast is not None:
+            try:
+                return fast(data)  # type: ignore[no-any-return]
+            except Exception:  # noqa: BLE001, S110 - the detailed path reports it
+                pass
+        return self.load_detailed(data, cl)
+
+    def load_detailed(self, data: Any, cl: type[T]) -> T:
+        """Structure with the detailed cattrs converter only (no fast path)."""
+        try:
+            return self.structure(data, cl)
+        except Exception as exc:  # noqa: BLE001 - every fault becomes a report entry
+            report = ValidationReport(tuple(_walk(exc, "$")))
+            raise ValidationError(report, _type_name(cl)) from None
+
+    def dump(self, obj: Any) -> Any:
+        """Unstructure *obj* into JSON-ready data (decimals as strings, ISO dates)."""
+        cl = type(obj)
+        fast = self._fast_unstructure.get(cl, _MISSING)
+        if fast is _MISSING:
+            fast = _compile_unstructure(self, cl)
+            self._fast_unstructure[cl] = fast
+        if fast is not None:
+            return fast(obj)
+        return self.unstructure(obj)
+
+
+_MISSING: Any = object()
+
+
+def _type_name(cl: Any) -> str:
+    return getattr(cl, "__name__", str(cl))
+
+
+def _refuse_float(value: Any, _t: Any) -> float:
+    raise InvalidValue(
+        "", "type", value=value, expected="not a float", got=_parse.json_type(value)
+    )
+
+
+def _structure_date(value: Any, _t: Any) -> date:
+    return _parse.parse_date(value)
+
+
+def _masked(value: Any) -> str:
+    return value.masked  # type: ignore[no-any-return]
+
+
+def _revealed(value: Any) -> str:
+    return value.reveal()  # type: ignore[no-any-return]
+
+
+def _enum_value(value: Enum) -> Any:
+    return value.value
+
+
+# --- the report --------------------------------------------------------------
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def _key_path(path: str, key: object) -> str:
+    if type(key) is str and _IDENT.match(key) and not keyword.iskeyword(key):
+        return f"{path}.{key}"
+    shown = repr(key) if len(repr(key)) <= 40 else repr(key)[:39] + "…'"
+    return f"{path}[{shown}]"
+
+
+def _field_name(path: str) -> str:
+    """The name a message uses for *path*: its last key with any indices."""
+    if path == "$":
+        return "$"
+    tail = path.rsplit(".", 1)[-1]
+    return tail[1:] if tail.startswith("$") else tail
+
+
+def _entry(path: str, code: str, params: Mapping[str, object]) -> ReportEntry:
+    field = _field_name(path)
+    zh, en = ERROR_CODES[code]
+    return ReportEntry(
+        path=path,
+        code=code,
+        message_zh=zh.format(field=field, **params),
+        message_en=en.format(field=field, **params),
+    )
+
+
+def _child_path(exc: BaseException, path: str) -> str:
+    for note in getattr(exc, "__notes__", ()):
+        if isinstance(note, AttributeValidationNote):
+            return _key_path(path, note.name)
+        if isinstance(note, IterableValidationNote):
+            return f"{path}[{note.index}]"
+    return path
+
+
+def _walk(exc: BaseException, path: str) -> Iterator[ReportEntry]:
+    if isinstance(exc, (ClassValidationError, IterableValidationError)):
+        for sub in exc.exceptions:
+            yield from _walk(sub, _child_path(sub, path))
+    elif isinstance(exc, InvalidValue):
+        full = path + exc.subpath if exc.subpath.startswith(("[", ".")) else path
+        yield _entry(full, exc.code, exc.params)
+    elif isinstance(exc, ForbiddenExtraKeysError):
+        for key in sorted(exc.extra_fields, key=repr):
+            yield _entry(_key_path(path, key), "extra_key", {"value": ""})
+    elif isinstance(exc, KeyError) and any(
+        isinstance(n, AttributeValidationNote) for n in getattr(exc, "__notes__", ())
+    ):
+        yield _entry(path, "missing", {"value": ""})
+    else:
+        yield _entry(path, "invalid", {"value": "", "detail": type(exc).__name__})
+
+
+# --- the fast path -------------------------------------------------------------
+
+
+class _Unsupported(Exception):
+    """The fast path does not know a type; the class goes the detailed way."""
+
+
+class _Gen:
+    """Generates one module of fast structuring functions."""
+
+    def __init__(self, converter: PmcrmConverter) -> None:
+        self.converter = converter
+        self.names: dict[str, Any] = {
+            "_Fail": _fail,
+            "_dec": _parse.parse_decimal,
+            "_date": _parse.parse_date,
+            "_dt": _parse.parse_datetime,
+            "_int": _parse.parse_int,
+        }
+        self.functions: dict[Any, str] = {}
+        self.lines: list[str] = []
+        self.counter = 0
+
+    def name(self, prefix: str, value: Any) -> str:
+        self.counter += 1
+        key = f"_{prefix}{self.counter}"
+        self.names[key] = value
+        return key
+
+    def expr(self, t: Any, v: str) -> str:
+        """A Python expression that structures the variable *v* as *t* (or raises)."""
+        limits = self.converter.limits
+        inner = _optional_of(t)
+        if inner is not None:
+            return f"(None if {v} is None else {self.expr(inner, v)})"
+        if t is str:
+            return f"({v} if type({v}) is str and len({v}) <= {limits.max_string} else _Fail())"
+        if t is bool:
+            return f"({v} if type({v}) is bool else _Fail())"
+        if t is int:
+            return f"_int({v})"
+        if t is Decimal:
+            return f"_dec({v})"
+        if t is datetime:
+            return f"_dt({v})"
+        if t is date:
+            return f"_date({v})"
+        if t in sensitive_types():
+            cls = self.name("cls", t)
+            return (
+                f"({cls}({v}) if type({v}) is str and len({v}) <= {limits.max_string} "
+                f"else _Fail())"
+            )
+        if _is_enum(t):
+            table = self.name("enum", _enum_table(t))
+            return f"({table}[{v}] if type({v}) is str else _Fail())"
+        if _is_tuple_of(t):
+            item = typing.get_args(t)[0]
+            x = f"x{self.counter}"
+            self.counter += 1
+            return (
+                f"(tuple([{self.expr(item, x)} for {x} in {v}]) "
+                f"if type({v}) is list and len({v}) <= {limits.max_items} else _Fail())"
+            )
+        if attrs.has(t):
+            return f"{self.function(t)}({v})"
+        raise _Unsupported(t)
+
+    def function(self, cl: type[Any]) -> str:
+        if cl in self.functions:
+            return self.functions[cl]
+        fn = f"_load_{cl.__name__}_{self.counter}"
+        self.counter += 1
+        self.functions[cl] = fn
+        attrs.resolve_types(cl)
+        fields = attrs.fields(cl)
+        known = self.name("keys", frozenset(a.name for a in fields))
+        cls = self.name("cls", cl)
+        body = [f"def {fn}(d):", "    if type(d) is not dict: _Fail()", "    kw = {}"]
+        if self.converter.forbid_extra_keys:
+            body.append(f"    if not {known}.issuperset(d): _Fail()")
+        for a in fields:
+            if not a.init:  # pragma: no cover - pmcrm models have no such fields
+                raise _Unsupported(cl)
+            key = a.alias or a.name
+            var = f"v_{a.name}"
+            value_expr = self.expr(a.type, var)
+            if a.default is attrs.NOTHING:
+                body.append(f"    {var} = d[{a.name!r}]")
+                body.append(f"    kw[{key!r}] = {value_expr}")
+            else:
+                body.append(f"    if {a.name!r} in d:")
+                body.append(f"        {var} = d[{a.name!r}]")
+                body.append(f"        kw[{key!r}] = {value_expr}")
+        body.append(f"    return {cls}(**kw)")
+        self.lines.extend(body)
+        return fn
+
+
+def _compile_structure(converter: PmcrmConverter, cl: Any) -> Callable[[Any], Any] | None:
+    if not attrs.has(cl) or cl in sensitive_types():
+        return None
+    gen = _Gen(converter)
+    try:
+        entry = gen.function(cl)
+    except _Unsupported:
+        return None
+    namespace = dict(gen.names)
+    exec("\n".join(gen.lines), namespace)  # noqa: S102 - source built from field types
+    return namespace[entry]  # type: ignore[no-any-return]
+
+
+def _compile_unstructure(converter: PmcrmConverter, cl: Any) -> Callable[[Any], Any] | None:
+    if not attrs.has(cl) or cl in sensitive_types():
+        return None
+    names: dict[str, Any] = {
+        "_fmt": _parse.format_decimal,
+        "_pii": _masked if converter.redact else _revealed,
+    }
+    lines: list[str] = []
+    done: dict[Any, str] = {}
+    counter = [0]
+
+    def expr(t: Any, v: str) -> str:
+        inner = _optional_of(t)
+        if inner is not None:
+            return f"(None if {v} is None else {expr(inner, v)})"
+        if t in (str, bool, int):
+            return v
+        if t is Decimal:
+            return f"_fmt({v})"
+        if t in (date, datetime):
+            return f"{v}.isoformat()"
+        if t in sensitive_types():
+            return f"_pii({v})"
+        if _is_enum(t):
+            return f"{v}.value"
+        if _is_tuple_of(t):
+            counter[0] += 1
+            x = f"x{counter[0]}"
+            return f"[{expr(typing.get_args(t)[0], x)} for {x} in {v}]"
+        if attrs.has(t):
+            return f"{dump_fn(t)}({v})"
+        raise _Unsupported(t)
+
+    def dump_fn(t: type[Any]) -> str:
+        if t in done:
+            return done[t]
+        counter[0] += 1
+        fn = f"_dump_{t.__name__}_{counter[0]}"
+        done[t] = fn
+        attrs.resolve_types(t)
+        items = ", ".join(f"{a.name!r}: {expr(a.type, 'o.' + a.name)}" for a in attrs.fields(t))
+        lines.append(f"def {fn}(o):\n    return {{{items}}}")
+        return fn
+
+    try:
+        entry = dump_fn(cl)
+    except _Unsupported:
+        return None
+    exec("\n".join(lines), names)  # noqa: S102 - source built from field types
+    return names[entry]  # type: ignore[no-any-return]
+
+
+# --- module functions ------------------------------------------------------------
+
+
+def make_converter(
+    *,
+    forbid_extra_keys: bool = True,
+    limits: Limits = Limits(),
+    redact: bool = False,
+) -> PmcrmConverter:
+    """A new strict converter; see :class:`PmcrmConverter` for the arguments.
+
+    Build one per process (or per data-engine worker): a cattrs converter
+    cannot be pickled.
+    """
+    return PmcrmConverter(forbid_extra_keys=forbid_extra_keys, limits=limits, redact=redact)
+
+
+@functools.cache
+def default_converter(*, redact: bool = False) -> PmcrmConverter:
+    """The shared, sealed converter of this process (one plain, one redacting).
+
+    It refuses hook registrations: build your own with :func:`make_converter`.
+    """
+    return PmcrmConverter(redact=redact, sealed=True)
+
+
+def structure(data: Any, cl: type[T], *, converter: PmcrmConverter | None = None) -> T:
+    """Load *data* into a *cl* with *converter* (default: :func:`default_converter`).
+
+    Raises:
+        ValidationError: listing every fault with its path.
+    """
+    return (converter or default_converter()).load(data, cl)
+
+
+def unstructure(obj: Any, *, redact: bool = False, converter: PmcrmConverter | None = None) -> Any:
+    """Dump *obj* into JSON-ready data; with *redact*, personal data is masked."""
+    return (converter or default_converter(redact=redact)).dump(obj)
