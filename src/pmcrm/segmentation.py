@@ -15,8 +15,9 @@ at a cut-off qualifies).
 The figures, over the policy's trailing window of ``window_months`` ending on
 ``as_of`` (see :meth:`pmcrm.values.Period.trailing`):
 
-* spending: the property-service fee of the latest fee year not after
-  ``as_of``'s year, plus every service purchase in the window;
+* spending: the property-service fee of the latest fee year that the window
+  touches (from the window's first year to ``as_of``'s year), plus every
+  service purchase in the window; an older fee no longer counts;
 * frequency: the number of service purchases in the window;
 * contribution: points for referrals, community participations and
   contributions in the window, each kind worth the points the policy gives.
@@ -281,9 +282,12 @@ def _ratio(observed: Fraction, full: Fraction) -> Fraction:
 
 
 def spending_in(customer: Customer, window: Period, as_of: date, currency: str) -> Money:
-    """Spending: the latest fee year up to ``as_of.year`` plus purchases in *window*."""
+    """Spending: the latest fee year the window touches plus purchases in *window*."""
+    first = window.start.year
     latest = max(
-        (f for f in customer.fees if f.year <= as_of.year), key=lambda f: f.year, default=None
+        (f for f in customer.fees if first <= f.year <= as_of.year),
+        key=lambda f: f.year,
+        default=None,
     )
     total = Money.zero(currency) if latest is None else latest.amount
     for purchase in customer.purchases:

@@ -31,6 +31,7 @@ __all__ = [
     "greater_than",
     "min_items",
     "money_at_least",
+    "non_negative_money",
     "of_type",
     "text",
     "unique",
@@ -209,3 +210,18 @@ class _Unique:
 def unique(key: Callable[[Any], Hashable], what: str) -> _Validator:
     """No two items of the sequence share ``key(item)`` (*what* names the key)."""
     return _Unique(key, what)
+
+
+@attrs.frozen(repr=False)
+class _NonNegativeMoney:
+    def __call__(self, _inst: object, attr: "attrs.Attribute[Any]", value: Money) -> None:
+        if value.amount < 0:
+            raise InvalidValue(attr.name, "ge", value=str(value), bound=0)
+
+    def __repr__(self) -> str:
+        return "<money validator >= 0 in any currency>"
+
+
+def non_negative_money() -> _Validator:
+    """The money must not be negative; any currency."""
+    return _NonNegativeMoney()

@@ -1,0 +1,729 @@
+"""The ``pmcrm`` command line: a demo report on the embedded sample portfolio.
+
+This module and :mod:`pmcrm.__main__` are the only ones that touch the
+terminal.  The report is built from *sections*: each section function takes
+the shared :class:`Demo` context and returns a :class:`Section` holding its
+JSON-ready data and its text lines, so a new section (tiers, benefits,
+complaints, surveys…) is one more function in :data:`SECTIONS`.
+
+Personal data never leaves this module unmasked: the report shows masked
+names only, and neither mobile numbers, ID numbers nor addresses.
+
+>>> main(["demo", "--lang", "en", "--top", "1"])  # doctest: +ELLIPSIS
+pmcrm sample customer report
+...
+0
+"""
+
+import argparse
+import itertools
+import json
+import os
+import sys
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol, TypeAlias
+
+import attrs
+
+from pmcrm import __version__, _parse
+from pmcrm.customers import Customer, CustomerKind, PropertyType
+from pmcrm.errors import InvalidValue
+from pmcrm.sample import SampleConfig, sample_config, sample_portfolio
+from pmcrm.segmentation import (
+    Factor,
+    RuleMatch,
+    ValueScore,
+    ValueSegment,
+    classify,
+    segment_portfolio,
+)
+from pmcrm.serialization import unstructure
+from pmcrm.values import MONEY_CONTEXT, Label, Lang, Period
+
+__all__ = [
+    "SECTIONS",
+    "Demo",
+    "Json",
+    "Section",
+    "Stream",
+    "build_parser",
+    "display_width",
+    "emit",
+    "main",
+    "pad",
+    "percent",
+    "render_json",
+    "render_table",
+    "render_text",
+    "run_demo",
+    "section_kinds",
+    "section_overview",
+    "section_property_types",
+    "section_rule_segments",
+    "section_top",
+    "section_value_segments",
+    "truncate",
+]
+
+#: A JSON-ready value; :class:`~decimal.Decimal` is written as a string.
+Json: TypeAlias = "bool | int | str | Decimal | Sequence[Json] | Mapping[str, Json] | None"
+
+#: The earliest and latest ``--as-of`` the demo accepts.
+AS_OF_RANGE = (date(1900, 1, 1), date(2199, 12, 31))
+
+#: Widest masked name shown in the text report (display columns).
+NAME_WIDTH = 16
+
+EXAMPLES = """\
+examples:
+  python -m pmcrm demo                      # the report in Chinese
+  python -m pmcrm demo --lang en --top 5    # in English, the five best customers
+  python -m pmcrm demo --json | python -m json.tool
+  python -m pmcrm demo --as-of 2026-06-30   # score on another day
+"""
+
+# --- text ----------------------------------------------------------------------
+
+
+def _t(zh: str, en: str) -> Label:
+    return Label(zh=zh, en=en)
+
+
+_REPORT_TITLE = _t("pmcrm 示例客户报告", "pmcrm sample customer report")
+_SUBTITLE = _t(
+    "溪岚市物业服务公司（虚构）· 基准日 {as_of} · 客户 {count} 位",
+    "Xilan property services (fictional) · as of {as_of} · {count} customers",
+)
+_TOTAL = _t("合计", "Total")
+_SHARE = _t("占比", "Share")
+_NONE = _t("无物业单元", "No unit")
+_LIST_SEPARATOR = _t("、", ", ")
+
+
+def display_width(text: str) -> int:
+    r"""Columns *text* takes in a terminal: CJK wide and full-width characters take two.
+
+    >>> display_width("业主"), display_width("Owner"), display_width("e\u0301")
+    (4, 5, 1)
+    """
+    return sum(
+        0
+        if unicodedata.combining(ch)
+        else 2
+        if unicodedata.east_asian_width(ch) in ("W", "F")
+        else 1
+        for ch in text
+    )
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """*text* padded with spaces to *width* display columns (on the left if *right*).
+
+    >>> pad("业主", 6) + "|", pad("42", 6, right=True) + "|"
+    ('业主  |', '    42|')
+    """
+    fill = " " * max(0, width - display_width(text))
+    return fill + text if right else text + fill
+
+
+def truncate(text: str, width: int) -> str:
+    """*text* cut to at most *width* display columns, ending in ``…`` when cut.
+
+    >>> truncate("O***** ****", 8), truncate("王**", 8)
+    ('O***** …', '王**')
+    """
+    if display_width(text) <= width:
+        return text
+    # Running widths never decrease, so those within the room left for "…" are a prefix.
+    running = itertools.accumulate(display_width(ch) for ch in text)
+    return text[: sum(1 for w in running if w <= width - 1)] + "…"
+
+
+def render_table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], *, right: Sequence[bool]
+) -> list[str]:
+    """A plain-text table: header, a rule, the rows; columns aligned by display width.
+
+    >>> for line in render_table(
+    ...     ["类型", "n"], [["业主", "12"], ["Owner", "3"]], right=[False, True]
+    ... ):
+    ...     print(line)
+    类型   n
+    -----  --
+    业主   12
+    Owner   3
+    """
+    widths = [max(display_width(row[i]) for row in (header, *rows)) for i in range(len(header))]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = (pad(c, w, right=r) for c, w, r in zip(cells, widths, right, strict=True))
+        return "  ".join(parts).rstrip()
+
+    return [line(header), "  ".join("-" * w for w in widths), *(line(row) for row in rows)]
+
+
+def percent(part: int, whole: int) -> Decimal:
+    """*part* as a percentage of *whole*, to 0.1 (ROUND_HALF_UP); 0.0 of nothing.
+
+    >>> percent(1, 3), percent(2, 3), percent(0, 0)
+    (Decimal('33.3'), Decimal('66.7'), Decimal('0.0'))
+    """
+    if whole == 0:
+        return Decimal("0.0")
+    exact = MONEY_CONTEXT.divide(Decimal(part * 100), Decimal(whole))
+    return exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP, context=MONEY_CONTEXT)
+
+
+# --- the report model --------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Demo:
+    """Everything the report's sections read, computed once.
+
+    Attributes:
+        customers: The portfolio.
+        config: The value-score policy and rule-based segments.
+        as_of: The day the customers are scored on.
+        lang: The report's language.
+        top: How many customers the top list shows.
+        scores: Each customer's value score, in portfolio order.
+        matches: Each customer's outcome under each rule, in portfolio order.
+    """
+
+    customers: tuple[Customer, ...]
+    config: SampleConfig
+    as_of: date
+    lang: Lang
+    top: int
+    scores: tuple[ValueScore, ...]
+    matches: tuple[tuple[RuleMatch, ...], ...]
+
+    @classmethod
+    def build(
+        cls,
+        customers: Sequence[Customer],
+        config: SampleConfig,
+        *,
+        as_of: date,
+        lang: Lang = Lang.ZH,
+        top: int = 10,
+    ) -> "Demo":
+        """Score and classify *customers* on *as_of*."""
+        return cls(
+            customers=tuple(customers),
+            config=config,
+            as_of=as_of,
+            lang=lang,
+            top=top,
+            scores=tuple(segment_portfolio(customers, config.policy, as_of)),
+            matches=tuple(classify(c, config.segments, as_of) for c in customers),
+        )
+
+    def text(self, label: Label) -> str:
+        """*label* in the report's language."""
+        return label.get(self.lang)
+
+
+@attrs.frozen(kw_only=True)
+class Section:
+    """One part of the report.
+
+    Attributes:
+        key: The section's key in the JSON document (stable, English).
+        title: The heading, in the report's language.
+        data: What the JSON document holds for the section.
+        lines: What the text report prints under the heading.
+    """
+
+    key: str
+    title: str
+    data: Mapping[str, Json]
+    lines: tuple[str, ...]
+
+
+# --- sections ------------------------------------------------------------------------
+
+
+def _count_table(
+    demo: Demo,
+    key: str,
+    *,
+    title: Label,
+    first: Label,
+    members: Sequence[tuple[str, Label]],
+    primary: Sequence[str],
+    holding: Sequence[Sequence[str]],
+) -> Section:
+    """A "customers by …" section: each customer's primary member, and every member held.
+
+    The primary column partitions the portfolio (it adds up to the total);
+    the holding column counts every customer holding the member, so one
+    customer with several roles or units counts once in each.
+    """
+    count = len(demo.customers)
+    primary_counts = Counter(primary)
+    holding_counts = Counter(m for held in holding for m in dict.fromkeys(held))
+    rows: list[Mapping[str, Json]] = [
+        {
+            "key": member,
+            "label": demo.text(label),
+            "primary": primary_counts[member],
+            "holding": holding_counts[member],
+            "share_percent": percent(primary_counts[member], count),
+        }
+        for member, label in members
+    ]
+    header = [
+        demo.text(first),
+        demo.text(_t("主要", "Primary")),
+        demo.text(_t("持有", "Holding")),
+        demo.text(_SHARE),
+    ]
+    body = [
+        [
+            demo.text(label),
+            str(primary_counts[member]),
+            str(holding_counts[member]),
+            f"{percent(primary_counts[member], count)}%",
+        ]
+        for member, label in members
+    ]
+    body.append([demo.text(_TOTAL), str(count), "", f"{percent(count, count)}%"])
+    note = demo.text(
+        _t(
+            "“主要”按第一项计，合计即客户总数；“持有”计入每位持有者，一位客户可计入多行。",
+            "'Primary' counts each customer once, by the first one listed; 'Holding' counts "
+            "every holder, so a customer may count in several rows.",
+        )
+    )
+    return Section(
+        key=key,
+        title=demo.text(title),
+        data={"title": demo.text(title), "rows": rows, "total": count},
+        lines=(*render_table(header, body, right=[False, True, True, True]), note),
+    )
+
+
+def section_overview(demo: Demo) -> Section:
+    """The scoring window, weights, full-marks figures and cut-offs the report uses."""
+    policy = demo.config.policy
+    window = Period.trailing(demo.as_of, months=policy.window_months)
+    last_day = window.end - timedelta(days=1)
+    factors = (
+        (Factor.SPENDING, policy.spending_weight, str(policy.spending_full)),
+        (Factor.FREQUENCY, policy.frequency_weight, str(policy.frequency_full)),
+        (Factor.CONTRIBUTION, policy.contribution_weight, str(policy.contribution_full)),
+    )
+    title = demo.text(_t("概览：价值评分规则", "Overview: the value score"))
+    lines = [
+        demo.text(
+            _t(
+                "统计区间：{start} 至 {end}（近 {n} 个月）",
+                "Window: {start} to {end} (the last {n} months)",
+            )
+        ).format(start=window.start.isoformat(), end=last_day.isoformat(), n=policy.window_months),
+        demo.text(
+            _t(
+                "价值分 = 100 × Σ 权重 × min(1, 实际 / 满分线) ÷ Σ 权重",
+                "score = 100 × Σ weight × min(1, observed / full marks) ÷ Σ weight",
+            )
+        ),
+        *render_table(
+            [
+                demo.text(_t("因素", "Factor")),
+                demo.text(_t("权重", "Weight")),
+                demo.text(_t("满分线", "Full marks at")),
+            ],
+            [[demo.text(f.label), f"{w:f}", full] for f, w, full in factors],
+            right=[False, True, True],
+        ),
+        demo.text(
+            _t(
+                "分层：价值分 ≥ {high} 为高端客户，≥ {mid} 为中端客户，其余为低端客户",
+                "Segments: high-end from {high}, mid-end from {mid}, low-end below",
+            )
+        ).format(high=f"{policy.high_cutoff:f}", mid=f"{policy.mid_cutoff:f}"),
+    ]
+    data: Mapping[str, Json] = {
+        "title": title,
+        "window": {"start": window.start.isoformat(), "end": last_day.isoformat()},
+        "window_months": policy.window_months,
+        "factors": [
+            {"factor": f.value, "label": demo.text(f.label), "weight": w, "full_marks": full}
+            for f, w, full in factors
+        ],
+        "cutoffs": {"high": policy.high_cutoff, "mid": policy.mid_cutoff},
+    }
+    return Section(key="overview", title=title, data=data, lines=tuple(lines))
+
+
+def section_kinds(demo: Demo) -> Section:
+    """Customers by kind (客户类型): primary role and every role held."""
+    return _count_table(
+        demo,
+        "kinds",
+        title=_t("按客户类型", "Customers by kind"),
+        first=_t("客户类型", "Kind"),
+        members=[(k.value, k.label) for k in CustomerKind],
+        primary=[c.kinds[0].value for c in demo.customers],
+        holding=[[k.value for k in c.kinds] for c in demo.customers],
+    )
+
+
+def section_property_types(demo: Demo) -> Section:
+    """Customers by property type (物业类型): first unit, and every type held."""
+    members = [(t.value, t.label) for t in PropertyType]
+    members.append(("none", _NONE))
+    return _count_table(
+        demo,
+        "property_types",
+        title=_t("按物业类型", "Customers by property type"),
+        first=_t("物业类型", "Property type"),
+        members=members,
+        primary=[c.units[0].property_type.value if c.units else "none" for c in demo.customers],
+        holding=[[t.value for t in c.property_types] or ["none"] for c in demo.customers],
+    )
+
+
+def _average(scores: Sequence[Decimal]) -> Decimal | None:
+    if not scores:
+        return None
+    exact = MONEY_CONTEXT.divide(sum(scores, Decimal(0)), Decimal(len(scores)))
+    return exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP, context=MONEY_CONTEXT)
+
+
+def section_value_segments(demo: Demo) -> Section:
+    """Customers by value segment (价值分层), with the average score of each."""
+    count = len(demo.customers)
+    title = demo.text(_t("按价值分层", "Customers by value segment"))
+    rows: list[Mapping[str, Json]] = []
+    body = []
+    for segment in ValueSegment:
+        scores = [s.score for s in demo.scores if s.segment is segment]
+        average = _average(scores)
+        rows.append(
+            {
+                "segment": segment.value,
+                "label": demo.text(segment.label),
+                "customers": len(scores),
+                "share_percent": percent(len(scores), count),
+                "average_score": average,
+            }
+        )
+        body.append(
+            [
+                demo.text(segment.label),
+                str(len(scores)),
+                f"{percent(len(scores), count)}%",
+                "–" if average is None else f"{average:f}",
+            ]
+        )
+    body.append([demo.text(_TOTAL), str(count), f"{percent(count, count)}%", ""])
+    header = [
+        demo.text(_t("价值分层", "Segment")),
+        demo.text(_t("客户数", "Customers")),
+        demo.text(_SHARE),
+        demo.text(_t("平均分", "Average score")),
+    ]
+    return Section(
+        key="value_segments",
+        title=title,
+        data={"title": title, "rows": rows, "total": count},
+        lines=tuple(render_table(header, body, right=[False, True, True, True])),
+    )
+
+
+def section_rule_segments(demo: Demo) -> Section:
+    """Membership of each rule-based segment (a customer may be in several, or none)."""
+    count = len(demo.customers)
+    title = demo.text(_t("规则分群", "Rule-based segments"))
+    rows: list[Mapping[str, Json]] = []
+    body = []
+    for index, rule in enumerate(demo.config.segments):
+        members = sum(1 for outcome in demo.matches if outcome[index].matched)
+        rows.append(
+            {
+                "name": rule.name,
+                "label": demo.text(rule.label),
+                "match": rule.match.value,
+                "criteria": unstructure(rule)["criteria"],
+                "customers": members,
+                "share_percent": percent(members, count),
+            }
+        )
+        body.append(
+            [
+                demo.text(rule.label),
+                rule.name,
+                demo.text(rule.match.label),
+                str(members),
+                f"{percent(members, count)}%",
+            ]
+        )
+    header = [
+        demo.text(_t("分群", "Segment")),
+        demo.text(_t("规则名", "Rule")),
+        demo.text(_t("条件", "Criteria")),
+        demo.text(_t("客户数", "Customers")),
+        demo.text(_SHARE),
+    ]
+    note = demo.text(
+        _t(
+            "分群可以重叠：一位客户可属于多个分群，也可一个都不属于。",
+            "Segments may overlap: a customer may be in several, or in none.",
+        )
+    )
+    return Section(
+        key="rule_segments",
+        title=title,
+        data={"title": title, "rows": rows, "total": count},
+        lines=(*render_table(header, body, right=[False, False, False, True, True]), note),
+    )
+
+
+def section_top(demo: Demo) -> Section:
+    """The top customers by value score, names masked, each with the reasons for the score.
+
+    Ties are broken by customer id, so the list is stable.
+    """
+    by_id = {c.customer_id: c for c in demo.customers}
+    ranked = sorted(demo.scores, key=lambda s: (-s.score, s.customer_id))[: demo.top]
+    title = demo.text(_t("价值分前 {n} 位客户", "Top {n} by value score")).format(n=len(ranked))
+    rows: list[Mapping[str, Json]] = []
+    cells: list[list[str]] = []
+    reasons: list[list[str]] = []
+    for rank, score in enumerate(ranked, start=1):
+        customer = by_id[score.customer_id]
+        reasons.append(score.explain(demo.lang).splitlines())
+        rows.append(
+            {
+                "rank": rank,
+                "customer_id": customer.customer_id,
+                "name": customer.name.masked,
+                "kinds": [k.value for k in customer.kinds],
+                "score": score.score,
+                "segment": score.segment.value,
+                "segment_label": demo.text(score.segment.label),
+                "reasons": reasons[-1],
+            }
+        )
+        cells.append(
+            [
+                str(rank),
+                customer.customer_id,
+                truncate(customer.name.masked, NAME_WIDTH),
+                demo.text(_LIST_SEPARATOR).join(demo.text(k.label) for k in customer.kinds),
+                demo.text(score.segment.label),
+                f"{score.score:f}",
+            ]
+        )
+    header = [
+        "#",
+        demo.text(_t("客户编号", "Customer")),
+        demo.text(_t("姓名（已脱敏）", "Name (masked)")),
+        demo.text(_t("客户类型", "Kind")),
+        demo.text(_t("价值分层", "Segment")),
+        demo.text(_t("价值分", "Score")),
+    ]
+    table = render_table(header, cells, right=[True, False, False, False, False, True])
+    lines = table[:2]
+    for line, why in zip(table[2:], reasons, strict=True):
+        lines.append(line)
+        lines.extend(f"      {reason}" for reason in why)
+    return Section(
+        key="top_customers",
+        title=title,
+        data={"title": title, "rows": rows, "shown": len(ranked), "total": len(demo.customers)},
+        lines=tuple(lines),
+    )
+
+
+#: The report's sections, in order.  Each takes the :class:`Demo` and returns
+#: a :class:`Section`; a new section is one more function here.
+SECTIONS: tuple[Callable[[Demo], Section], ...] = (
+    section_overview,
+    section_kinds,
+    section_property_types,
+    section_value_segments,
+    section_rule_segments,
+    section_top,
+)
+
+# --- rendering -----------------------------------------------------------------------
+
+
+def _headline(demo: Demo) -> tuple[str, str]:
+    subtitle = demo.text(_SUBTITLE).format(as_of=demo.as_of.isoformat(), count=len(demo.customers))
+    return demo.text(_REPORT_TITLE), subtitle
+
+
+def render_text(demo: Demo, sections: Sequence[Section]) -> str:
+    """The report as aligned plain text."""
+    title, subtitle = _headline(demo)
+    lines = [title, subtitle]
+    for section in sections:
+        lines.extend(["", f"== {section.title} ==", *section.lines])
+    return "\n".join(lines)
+
+
+def _json_default(value: object) -> str:
+    """Decimals as plain strings; anything else is a bug."""
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    raise TypeError(f"{type(value).__name__} is not JSON-ready")
+
+
+def render_json(demo: Demo, sections: Sequence[Section]) -> str:
+    """The report as one JSON document (keys in a fixed order, decimals as strings)."""
+    title, subtitle = _headline(demo)
+    document: Mapping[str, Json] = {
+        "report": title,
+        "subtitle": subtitle,
+        "version": __version__,
+        "lang": demo.lang.value,
+        "as_of": demo.as_of.isoformat(),
+        "customers": len(demo.customers),
+        "sections": {s.key: s.data for s in sections},
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2, default=_json_default)
+
+
+# --- the command line ------------------------------------------------------------------
+
+
+def _as_of(text: str) -> date:
+    """Parse ``--as-of``: a strict ``YYYY-MM-DD`` within :data:`AS_OF_RANGE`."""
+    try:
+        day = _parse.parse_date(text)
+    except InvalidValue:
+        raise argparse.ArgumentTypeError(
+            f"invalid date {text!r}: expected YYYY-MM-DD, e.g. 2026-11-23"
+        ) from None
+    low, high = AS_OF_RANGE
+    if not low <= day <= high:
+        raise argparse.ArgumentTypeError(
+            f"date {text!r} is out of range: expected {low.isoformat()} to {high.isoformat()}"
+        )
+    return day
+
+
+def _top(text: str) -> int:
+    """Parse ``--top``: a whole number, at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"invalid count {text!r}: expected a whole number"
+        ) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"invalid count {text!r}: must be at least 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``pmcrm`` argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="pmcrm",
+        description="pmcrm: property-service CRM domain logic (物业客户关系管理).",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    demo = commands.add_parser(
+        "demo",
+        help="report on the embedded sample portfolio",
+        description=(
+            "Report on the embedded sample portfolio (about 200 fictional customers):\n"
+            "counts by kind, property type and value segment, rule-based segments, and\n"
+            "the top customers with the reasons for their scores.  Names are masked;\n"
+            "mobile numbers, ID numbers and addresses are never shown."
+        ),
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    demo.add_argument(
+        "--lang", choices=[lang.value for lang in Lang], default="zh", help="zh (default) or en"
+    )
+    demo.add_argument("--json", action="store_true", help="print one JSON document")
+    demo.add_argument(
+        "--top", type=_top, default=10, metavar="N", help="show the N best customers (10)"
+    )
+    demo.add_argument(
+        "--as-of",
+        type=_as_of,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="score on this day (default: the sample's reference date)",
+    )
+    demo.set_defaults(run=run_demo)
+    return parser
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """The ``demo`` command."""
+    config = sample_config()
+    demo = Demo.build(
+        sample_portfolio(),
+        config,
+        as_of=args.as_of or config.as_of,
+        lang=Lang(args.lang),
+        top=args.top,
+    )
+    sections = [section(demo) for section in SECTIONS]
+    return emit(render_json(demo, sections) if args.json else render_text(demo, sections))
+
+
+class Stream(Protocol):
+    """Where :func:`emit` writes: a text stream with a file descriptor."""
+
+    def write(self, text: str, /) -> int:
+        """Write *text*."""
+        ...  # pragma: no cover - protocol
+
+    def flush(self) -> None:
+        """Flush buffered output."""
+        ...  # pragma: no cover - protocol
+
+    def fileno(self) -> int:
+        """The underlying file descriptor."""
+        ...  # pragma: no cover - protocol
+
+
+def emit(text: str, stream: Stream | None = None) -> int:
+    """Write *text* and a newline to *stream* (default: stdout); return an exit code.
+
+    When the reader goes away early (``pmcrm demo | head``), stop quietly with
+    exit code 1 instead of a traceback, as command-line tools do: the rest of
+    the output goes to the null device, so the interpreter's final flush
+    cannot fail again.
+    """
+    out = sys.stdout if stream is None else stream
+    try:
+        out.write(text + "\n")
+        out.flush()
+    except BrokenPipeError:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, out.fileno())
+        os.close(null)
+        return 1
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``pmcrm`` command with *argv* (default: ``sys.argv[1:]``); return the exit code.
+
+    Usage errors print a message on stderr and return 2, as argparse does;
+    ``--help`` and ``--version`` return 0.
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits on --help, --version and usage errors
+        return int(exc.code or 0)
+    return int(args.run(args))

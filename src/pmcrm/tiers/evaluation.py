@@ -1,0 +1,357 @@
+"""Which tier a customer qualifies for, which rule decided, and why.
+
+:func:`evaluate` is the fast decision: the highest tier whose condition
+holds, and which part of it decided.  It runs Python source generated once
+per ladder from the validated rule tree (:func:`compile_ladder`); a property
+test checks that it always agrees with the tree.  :func:`explain_tier`
+computes the full trace — every tier checked, every condition's figures,
+threshold and verdict in zh and en — only when asked.
+
+>>> from datetime import date
+>>> from pmcrm.values import Money
+>>> from pmcrm.tiers.conditions import AnnualFeeAtLeast, ReferralsAtLeast
+>>> from pmcrm.tiers.policy import Tier
+>>> ladder = TierLadder(
+...     tiers=(
+...         Tier(
+...             name="gold",
+...             label=Label(zh="黄金", en="Gold"),
+...             condition=AnyOf(
+...                 conditions=(
+...                     AnnualFeeAtLeast(amount=Money.of("50000")),
+...                     ReferralsAtLeast(count=3, window_months=12),
+...                 )
+...             ),
+...         ),
+...     )
+... )
+>>> from pmcrm.sample import sample_portfolio
+>>> customer = sample_portfolio()[0]
+>>> evaluate(customer, ladder, date(2026, 11, 23)) == evaluate_tree(
+...     customer, ladder, date(2026, 11, 23)
+... )
+True
+"""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import attrs
+
+from pmcrm.customers import Customer
+from pmcrm.errors import InvalidValue
+from pmcrm.explain import Reason
+from pmcrm.tiers.conditions import (
+    AnyOf,
+    Condition,
+    ConditionResult,
+    Designation,
+    TierContext,
+)
+from pmcrm.tiers.policy import TierLadder
+from pmcrm.values import Label, Lang
+
+__all__ = [
+    "ApplicationDecision",
+    "TierCheck",
+    "TierDecision",
+    "TierExplanation",
+    "apply_for",
+    "compile_ladder",
+    "evaluate",
+    "evaluate_tree",
+    "explain_tier",
+]
+
+#: ``(customer, as_of, designations) -> (rank, part index or -1)``.
+Evaluator = Callable[[Customer, date, tuple[Designation, ...]], tuple[int, int]]
+
+
+@attrs.frozen(kw_only=True)
+class TierDecision:
+    """The tier a customer qualifies for on a day, and which rule decided.
+
+    Attributes:
+        customer_id: Whose decision.
+        as_of: The day.
+        tier: The qualifying tier's name (the base tier if none qualifies).
+        rank: 0 for the highest tier; ``len(ladder.tiers)`` for the base tier.
+        decided_by: For a tier whose condition is an any-of, the index of the
+            first part that holds; ``None`` for the base tier or another
+            kind of condition.
+    """
+
+    customer_id: str
+    as_of: date
+    tier: str
+    rank: int
+    decided_by: int | None
+
+
+@attrs.frozen(kw_only=True)
+class TierCheck:
+    """One tier's condition checked for a customer.
+
+    Attributes:
+        tier: The tier's name.
+        label: Its label.
+        result: The condition's result with every figure.
+    """
+
+    tier: str
+    label: Label
+    result: ConditionResult
+
+
+@attrs.frozen(kw_only=True)
+class TierExplanation:
+    """The full trace of a tier decision.
+
+    The checks run from the highest tier down and stop at the first tier
+    whose condition holds: that tier is the decision, and every tier above
+    it failed.
+
+    Attributes:
+        decision: The decision.
+        label: The label of the decided tier.
+        checks: Each tier checked, highest first.
+    """
+
+    decision: TierDecision
+    label: Label
+    checks: tuple[TierCheck, ...]
+
+    def reasons(self) -> tuple[Reason, ...]:
+        """The verdict on each tier checked, then the decision."""
+        verdicts = tuple(
+            Reason(
+                code="tier.check",
+                zh="{tier_zh}：{verdict_zh}",
+                en="{tier_en}: {verdict_en}",
+                figures=(
+                    ("tier_zh", c.label.zh),
+                    ("tier_en", c.label.en),
+                    ("verdict_zh", "符合" if c.result.passed else "不符合"),
+                    ("verdict_en", "qualifies" if c.result.passed else "does not qualify"),
+                ),
+            )
+            for c in self.checks
+        )
+        decided = Reason(
+            code="tier.decision",
+            zh="评定等级：{tier_zh}（{as_of}）",
+            en="qualifying tier: {tier_en} (as of {as_of})",
+            figures=(
+                ("tier_zh", self.label.zh),
+                ("tier_en", self.label.en),
+                ("as_of", self.decision.as_of.isoformat()),
+            ),
+        )
+        return (*verdicts, decided)
+
+    def explain(self, lang: Lang | str = Lang.EN) -> str:
+        """Every tier checked with every condition's figures, then the decision, in *lang*."""
+        lines: list[str] = []
+        for check, verdict in zip(self.checks, self.reasons(), strict=False):
+            lines.append(verdict.text(lang))
+            lines.extend(check.result.lines(lang, 1))
+        lines.append(self.reasons()[-1].text(lang))
+        return "\n".join(lines)
+
+
+@attrs.frozen(kw_only=True)
+class ApplicationDecision:
+    """The outcome of a customer's application for a tier (升级申请).
+
+    Attributes:
+        customer_id: Who applied.
+        as_of: The day of the decision.
+        requested: The tier applied for.
+        granted: Whether the customer qualifies for it (or a higher tier).
+        qualifying: The tier the customer qualifies for.
+        check: The requested tier's condition with every figure.
+        missing: When refused, what is missing ("needs ¥X more this year").
+    """
+
+    customer_id: str
+    as_of: date
+    requested: str
+    granted: bool
+    qualifying: str
+    check: ConditionResult
+    missing: tuple[Reason, ...]
+
+    def explain(self, lang: Lang | str = Lang.EN) -> str:
+        """The verdict, the figures and what is missing, in *lang*."""
+        zh = Lang(lang) is Lang.ZH
+        if zh:
+            head = f"申请 {self.requested}：" + ("批准" if self.granted else "不予批准")
+        else:
+            head = f"application for {self.requested}: " + (
+                "granted" if self.granted else "refused"
+            )
+        lines = [head, *self.check.lines(lang, 1)]
+        lines.extend("  " + m.text(lang) for m in self.missing)
+        return "\n".join(lines)
+
+
+# --- the tree (reference) evaluation -------------------------------------------------
+
+
+def evaluate_tree(
+    customer: Customer,
+    ladder: TierLadder,
+    as_of: date,
+    designations: tuple[Designation, ...] = (),
+) -> TierDecision:
+    """The decision computed by walking the rule tree (the reference for :func:`evaluate`)."""
+    for rank, tier in enumerate(ladder.tiers):
+        context = TierContext(as_of=as_of, tier=tier.name, designations=designations)
+        condition = tier.condition
+        if isinstance(condition, AnyOf):
+            for index, part in enumerate(condition.conditions):
+                if part.holds(customer, context):
+                    return _decision(customer, as_of, ladder, rank, index)
+        elif condition.holds(customer, context):
+            return _decision(customer, as_of, ladder, rank, -1)
+    return _decision(customer, as_of, ladder, len(ladder.tiers), -1)
+
+
+def _decision(
+    customer: Customer, as_of: date, ladder: TierLadder, rank: int, part: int
+) -> TierDecision:
+    return TierDecision(
+        customer_id=customer.customer_id,
+        as_of=as_of,
+        tier=ladder.names[rank],
+        rank=rank,
+        decided_by=None if part < 0 else part,
+    )
+
+
+# --- the generated evaluator ---------------------------------------------------------
+
+
+def compile_ladder(ladder: TierLadder) -> Evaluator:
+    """Generate, once, a plain Python function deciding the tier for *ladder*.
+
+    The function checks the tiers from the highest down and each part of a
+    top-level any-of in turn, exactly as :func:`evaluate_tree` does, and
+    returns ``(rank, part)``.  Conditions are called through their ``holds``
+    method, bound when the function is built; contexts are built once per
+    tier and day for customers without designations.
+    """
+    names: dict[str, Any] = {"_Ctx": TierContext, "_cache": {}}
+    lines = [
+        "def _decide(customer, as_of, designations):",
+        "    if designations:",
+        "        ctxs = [_Ctx(as_of=as_of, tier=t, designations=designations) for t in _tiers]",
+        "    else:",
+        "        ctxs = _cache.get(as_of)",
+        "        if ctxs is None:",
+        "            if len(_cache) > 64:",
+        "                _cache.clear()",
+        "            ctxs = _cache[as_of] = [_Ctx(as_of=as_of, tier=t) for t in _tiers]",
+    ]
+    names["_tiers"] = tuple(t.name for t in ladder.tiers)
+    for rank, tier in enumerate(ladder.tiers):
+        lines.append(f"    ctx = ctxs[{rank}]")
+        condition = tier.condition
+        parts: tuple[Condition, ...] = (
+            condition.conditions if isinstance(condition, AnyOf) else (condition,)
+        )
+        for index, part in enumerate(parts):
+            fn = f"_h{rank}_{index}"
+            names[fn] = part.holds
+            decided = index if isinstance(condition, AnyOf) else -1
+            lines.append(f"    if {fn}(customer, ctx):")
+            lines.append(f"        return {rank}, {decided}")
+    lines.append(f"    return {len(ladder.tiers)}, -1")
+    exec("\n".join(lines), names)  # noqa: S102 - source built from the validated ladder
+    return names["_decide"]  # type: ignore[no-any-return]
+
+
+_COMPILED: dict[int, tuple[TierLadder, Evaluator]] = {}
+
+
+def _evaluator(ladder: TierLadder) -> Evaluator:
+    """The compiled evaluator of *ladder*, built on first use and kept for reuse."""
+    entry = _COMPILED.get(id(ladder))
+    if entry is None or entry[0] is not ladder:
+        if len(_COMPILED) > 32:
+            _COMPILED.clear()
+        entry = (ladder, compile_ladder(ladder))
+        _COMPILED[id(ladder)] = entry
+    return entry[1]
+
+
+def evaluate(
+    customer: Customer,
+    ladder: TierLadder,
+    as_of: date,
+    designations: tuple[Designation, ...] = (),
+) -> TierDecision:
+    """The tier *customer* qualifies for on *as_of*, and which rule decided.
+
+    Pure and deterministic: the same customer, ladder, day and designations
+    always give the same decision, whatever the order of the records.
+    """
+    rank, part = _evaluator(ladder)(customer, as_of, designations)
+    return _decision(customer, as_of, ladder, rank, part)
+
+
+def explain_tier(
+    customer: Customer,
+    ladder: TierLadder,
+    as_of: date,
+    designations: tuple[Designation, ...] = (),
+) -> TierExplanation:
+    """The decision with its full trace (slower: compute it only when asked)."""
+    checks = []
+    for tier in ladder.tiers:
+        context = TierContext(as_of=as_of, tier=tier.name, designations=designations)
+        result = tier.condition.check(customer, context)
+        checks.append(TierCheck(tier=tier.name, label=tier.label, result=result))
+        if result.passed:
+            break
+    decision = evaluate(customer, ladder, as_of, designations)
+    return TierExplanation(
+        decision=decision, label=ladder.label(decision.tier), checks=tuple(checks)
+    )
+
+
+def apply_for(
+    customer: Customer,
+    ladder: TierLadder,
+    tier: str,
+    as_of: date,
+    designations: tuple[Designation, ...] = (),
+) -> ApplicationDecision:
+    """Decide a customer's application for *tier*: granted or refused, with what is missing.
+
+    Granted when the customer qualifies for *tier* or a higher one.
+
+    Raises:
+        InvalidValue: *tier* is not a tier of the ladder (the base tier cannot
+            be applied for).
+    """
+    rank = ladder.rank(tier)
+    if rank == len(ladder.tiers):
+        raise InvalidValue(
+            "tier", "choice", value=tier, choices=", ".join(t.name for t in ladder.tiers)
+        )
+    decision = evaluate(customer, ladder, as_of, designations)
+    wanted = ladder.tiers[rank]
+    context = TierContext(as_of=as_of, tier=wanted.name, designations=designations)
+    result = wanted.condition.check(customer, context)
+    granted = decision.rank <= rank
+    return ApplicationDecision(
+        customer_id=customer.customer_id,
+        as_of=as_of,
+        requested=tier,
+        granted=granted,
+        qualifying=decision.tier,
+        check=result,
+        missing=() if granted else result.shortfalls(),
+    )

@@ -1,0 +1,203 @@
+"""Tests for the embedded sample data (``pmcrm.sample``) and its generator script."""
+
+import importlib.resources
+import importlib.util
+import json
+import re
+from collections import Counter
+from pathlib import Path  # noqa: TID251 - the test reads the repository's generator script
+from types import ModuleType
+
+import pytest
+
+from pmcrm.customers import CustomerKind, PartyType, PropertyType
+from pmcrm.errors import ValidationError
+from pmcrm.sample import (
+    CONFIG_FILE,
+    PORTFOLIO_FILE,
+    SampleConfig,
+    sample_config,
+    sample_portfolio,
+)
+from pmcrm.segmentation import ValueScorePolicy
+from pmcrm.serialization import structure, unstructure
+from pmcrm.values import id_card_is_valid
+
+SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "make_sample.py"
+
+
+@pytest.fixture(scope="module")
+def generator() -> ModuleType:
+    """The ``scripts/make_sample.py`` module, imported from its path."""
+    spec = importlib.util.spec_from_file_location("make_sample", SCRIPT)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _shipped(name: str) -> str:
+    return importlib.resources.files("pmcrm").joinpath(name).read_text("utf-8")
+
+
+def test_committed_portfolio_is_what_the_generator_writes(generator: ModuleType) -> None:
+    """The shipped portfolio file is byte for byte what ``build_portfolio()`` renders."""
+    assert _shipped(PORTFOLIO_FILE) == generator.render_portfolio(generator.build_portfolio())
+
+
+def test_committed_config_is_what_the_generator_writes(generator: ModuleType) -> None:
+    """The shipped config file is byte for byte what ``build_config()`` renders."""
+    assert _shipped(CONFIG_FILE) == generator.render_config(generator.build_config())
+
+
+def test_generator_is_deterministic(generator: ModuleType) -> None:
+    """Two runs of the generator build the same portfolio (no clock, a seeded RNG)."""
+    assert generator.build_portfolio() == generator.build_portfolio()
+
+
+def test_generator_check_mode_passes_on_the_committed_files(generator: ModuleType) -> None:
+    """``make_sample.py --check`` exits 0 when the committed files are current."""
+    assert generator.main(["--check"]) == 0
+
+
+def test_generator_id_check_character_matches_the_standard(generator: ModuleType) -> None:
+    """The script's GB 11643 check character agrees with the published example."""
+    assert generator.id_check_character("11010519491231002") == "X"
+
+
+def test_portfolio_loads_through_the_strict_converter() -> None:
+    """The shipped JSON loads strictly and dumps back to the same data."""
+    customers = sample_portfolio()
+    assert 180 <= len(customers) <= 220
+    assert [unstructure(c) for c in customers] == json.loads(_shipped(PORTFOLIO_FILE))
+
+
+def test_loaders_are_cached() -> None:
+    """Both loaders return the very same objects on every call."""
+    assert sample_portfolio() is sample_portfolio()
+    assert sample_config() is sample_config()
+
+
+def test_customer_ids_are_unique_and_ordered() -> None:
+    """Every customer id is unique, ``C0001`` upwards in registration order."""
+    customers = sample_portfolio()
+    ids = [c.customer_id for c in customers]
+    assert ids == [f"C{n:04d}" for n in range(1, len(customers) + 1)]
+    registered = [c.registered_at for c in customers]
+    assert registered == sorted(registered)
+
+
+def test_portfolio_covers_every_property_type_residential_first() -> None:
+    """All four property types occur; residential is the majority, then commercial."""
+    counts = Counter(t for c in sample_portfolio() for t in c.property_types)
+    assert set(counts) == set(PropertyType)
+    ranked = [t for t, _ in counts.most_common()]
+    assert ranked[:2] == [PropertyType.RESIDENTIAL, PropertyType.COMMERCIAL]
+    assert counts[PropertyType.RESIDENTIAL] > len(sample_portfolio()) // 2
+
+
+def test_portfolio_covers_every_customer_kind() -> None:
+    """Owners, tenants, merchants, developers, visitors and staff all occur."""
+    kinds = {k for c in sample_portfolio() for k in c.kinds}
+    assert kinds == set(CustomerKind)
+
+
+def test_portfolio_has_chinese_and_latin_names_and_organisations() -> None:
+    """Names are written in Chinese and in Latin script; some customers are organisations."""
+    names = [c.name.reveal() for c in sample_portfolio()]
+    chinese = [n for n in names if re.fullmatch(r"[\u4e00-\u9fff]{2,3}", n)]
+    latin_people = [n for n in names if re.fullmatch(r"[A-Z][a-zü]+ [A-Z][a-z]+", n)]
+    assert len(chinese) > 100
+    assert len(latin_people) >= 5
+    assert any(c.party is PartyType.ORGANISATION for c in sample_portfolio())
+
+
+def test_portfolio_has_multi_role_customers_over_several_units() -> None:
+    """Some customers hold roles of different kinds over different units."""
+    multi = [
+        c
+        for c in sample_portfolio()
+        if len(c.kinds) > 1 and len({r.unit_code for r in c.roles if r.unit_code}) > 1
+    ]
+    assert len(multi) >= 5
+
+
+def test_personal_data_is_fake_by_construction() -> None:
+    """Mobiles are ``1xx0000xxxx``; the few ID numbers are valid and use region 990101."""
+    customers = sample_portfolio()
+    mobiles = [c.contact.mobile.reveal() for c in customers if c.contact.mobile is not None]
+    assert len(mobiles) == len(customers)
+    assert len(set(mobiles)) == len(mobiles)
+    assert all(re.fullmatch(r"1[3-9][0-9]0000[0-9]{4}", m) for m in mobiles)
+    ids = [c.id_number.reveal() for c in customers if c.id_number is not None]
+    assert 3 <= len(ids) <= 20
+    assert all(n.startswith("990101") and id_card_is_valid(n) for n in ids)
+
+
+def test_fees_are_realistic_yearly_amounts() -> None:
+    """Fee-paying customers have up to six fee years, mostly three or more, in CNY."""
+    payers = [c for c in sample_portfolio() if c.fees]
+    assert all(len(c.fees) <= 6 for c in payers)
+    assert sum(len(c.fees) >= 3 for c in payers) > 0.8 * len(payers)
+    assert {f.amount.currency for c in payers for f in c.fees} == {"CNY"}
+    assert any(
+        [f.year for f in c.fees] != list(range(c.fees[0].year, c.fees[-1].year + 1))
+        for c in payers
+    ), "some customers have a gap in their fee years"
+
+
+def test_arrears_for_about_a_tenth_some_settled() -> None:
+    """About one customer in ten has arrears; some are settled, some still owed."""
+    customers = sample_portfolio()
+    as_of = sample_config().as_of
+    with_arrears = [c for c in customers if c.arrears]
+    assert 0.05 * len(customers) <= len(with_arrears) <= 0.15 * len(customers)
+    settled = [a for c in with_arrears for a in c.arrears if a.settled_on is not None]
+    owed = [c for c in with_arrears if c.arrears_on(as_of).amount > 0]
+    assert settled
+    assert owed
+
+
+def test_activity_records_are_present_and_dated_no_later_than_the_reference() -> None:
+    """Purchases, referrals, participations and contributions occur, none after ``as_of``."""
+    customers = sample_portfolio()
+    as_of = sample_config().as_of
+    purchases = [p for c in customers for p in c.purchases]
+    assert {p.need.value for p in purchases} == {"basic", "value_added", "special"}
+    assert all(p.amount.amount == 0 for p in purchases if p.need.value == "basic")
+    assert all(p.amount.amount > 0 for p in purchases if p.need.value != "basic")
+    days = [
+        *(p.on for p in purchases),
+        *(r.on for c in customers for r in c.referrals),
+        *(p.on for c in customers for p in c.participations),
+        *(x.on for c in customers for x in c.contributions),
+    ]
+    assert max(days) <= as_of
+    ids = {c.customer_id for c in customers}
+    referred = [r.referred_customer_id for c in customers for r in c.referrals]
+    assert referred
+    assert set(referred) <= ids
+
+
+def test_registration_times_are_in_china_standard_time() -> None:
+    """Every ``registered_at`` carries the +08:00 offset."""
+    offsets = {c.registered_at.isoformat()[-6:] for c in sample_portfolio()}
+    assert offsets == {"+08:00"}
+
+
+def test_config_loads_with_the_reference_date() -> None:
+    """The sample config holds a policy, four rules and the reference date 2026-11-23."""
+    config = sample_config()
+    assert isinstance(config.policy, ValueScorePolicy)
+    assert config.as_of.isoformat() == "2026-11-23"
+    assert len(config.segments) == 4
+    assert structure(unstructure(config), SampleConfig) == config
+
+
+def test_config_refuses_an_empty_segment_list() -> None:
+    """A sample config must list at least one rule-based segment."""
+    data = unstructure(sample_config())
+    with pytest.raises(ValidationError) as info:
+        structure({**data, "segments": []}, SampleConfig)
+    assert info.value.report.paths == ("$.segments",)
