@@ -203,7 +203,7 @@ def test_score_rounds_once_half_up() -> None:
 
 
 def test_spending_uses_the_latest_fee_year_the_window_touches() -> None:
-    """Without a fee for as_of's year, last year's counts (the window starts then); older do not."""
+    """Last year's fee counts (the window starts then); older fees do not."""
     window = Period.trailing(AS_OF, months=12)
     last_year = make_customer(fees=(YearlyFee(year=2025, amount=cny("3000.00")),))
     assert spending_in(last_year, window, AS_OF, "CNY") == cny("3000.00")

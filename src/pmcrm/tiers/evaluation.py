@@ -43,11 +43,20 @@ from pmcrm.customers import Customer
 from pmcrm.errors import InvalidValue
 from pmcrm.explain import Reason
 from pmcrm.tiers.conditions import (
+    AnnualFeeAtLeast,
     AnyOf,
+    BusinessGrowthAtLeast,
     Condition,
     ConditionResult,
+    ConsecutiveYears,
     Designation,
+    ParticipationAtLeast,
+    ReferralsAtLeast,
     TierContext,
+    YearsOfPurchase,
+    best_fee_in_window,
+    consecutive_run,
+    qualifying_years,
 )
 from pmcrm.tiers.policy import TierLadder
 from pmcrm.values import Label, Lang
@@ -233,43 +242,96 @@ def _decision(
 # --- the generated evaluator ---------------------------------------------------------
 
 
+class _Source:
+    """The source of one generated evaluator, with its bound names."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, Any] = {
+            "_Ctx": TierContext,
+            "_cache": {},
+            "_best": best_fee_in_window,
+            "_run": consecutive_run,
+            "_years": qualifying_years,
+        }
+        self.lines: list[str] = []
+        self.computed: set[str] = set()
+        self.values: dict[object, str] = {}
+
+    def bind(self, value: object) -> str:
+        """A name for *value* in the generated module (equal values share one)."""
+        key = (type(value), value)
+        if key not in self.values:
+            self.values[key] = f"_v{len(self.values)}"
+            self.names[self.values[key]] = value
+        return self.values[key]
+
+    def once(self, variable: str, expression: str) -> str:
+        """Compute *expression* into *variable* the first time it is needed."""
+        if variable not in self.computed:
+            self.computed.add(variable)
+            self.lines.append(f"    {variable} = {expression}")
+        return variable
+
+    def test(self, part: Condition, rank: int) -> str:
+        """A Python expression that is true when *part* holds."""
+        if isinstance(part, AnnualFeeAtLeast):
+            fee = self.once(
+                f"fee_{part.window_years}", f"_best(customer, as_of, {part.window_years})[0]"
+            )
+            return f"{fee} >= {self.bind(part.amount)}"
+        if isinstance(part, ConsecutiveYears):
+            amount = self.bind(part.each_at_least)
+            run = self.once(f"run{amount}", f"_run(customer, as_of, {amount})")
+            return f"{run} >= {part.years}"
+        if isinstance(part, YearsOfPurchase):
+            amount = self.bind(part.each_at_least)
+            years = self.once(f"years{amount}", f"_years(customer, as_of, {amount})")
+            return f"{years} >= {part.years}"
+        if isinstance(part, (ParticipationAtLeast, ReferralsAtLeast, BusinessGrowthAtLeast)):
+            threshold = part.amount if isinstance(part, BusinessGrowthAtLeast) else part.count
+            return f"{self.bind(part.observed)}(customer, as_of) >= {self.bind(threshold)}"
+        context = self.once(f"ctx{rank}", f"ctxs[{rank}]")
+        return f"{self.bind(part.holds)}(customer, {context})"
+
+
 def compile_ladder(ladder: TierLadder) -> Evaluator:
     """Generate, once, a plain Python function deciding the tier for *ladder*.
 
     The function checks the tiers from the highest down and each part of a
     top-level any-of in turn, exactly as :func:`evaluate_tree` does, and
-    returns ``(rank, part)``.  Conditions are called through their ``holds``
-    method, bound when the function is built; contexts are built once per
-    tier and day for customers without designations.
+    returns ``(rank, part)``.  Built-in leaf conditions become inline
+    comparisons whose figures are computed once, when first needed (the fee
+    of the year, a consecutive run…); other conditions are called through
+    their ``holds`` method with contexts built once per tier and day.
     """
-    names: dict[str, Any] = {"_Ctx": TierContext, "_cache": {}}
-    lines = [
-        "def _decide(customer, as_of, designations):",
-        "    if designations:",
-        "        ctxs = [_Ctx(as_of=as_of, tier=t, designations=designations) for t in _tiers]",
-        "    else:",
-        "        ctxs = _cache.get(as_of)",
-        "        if ctxs is None:",
-        "            if len(_cache) > 64:",
-        "                _cache.clear()",
-        "            ctxs = _cache[as_of] = [_Ctx(as_of=as_of, tier=t) for t in _tiers]",
-    ]
-    names["_tiers"] = tuple(t.name for t in ladder.tiers)
+    source = _Source()
+    source.names["_tiers"] = tuple(t.name for t in ladder.tiers)
+    source.lines.extend(
+        [
+            "def _decide(customer, as_of, designations):",
+            "    if designations:",
+            "        ctxs = [_Ctx(as_of=as_of, tier=t, designations=designations)",
+            "                for t in _tiers]",
+            "    else:",
+            "        ctxs = _cache.get(as_of)",
+            "        if ctxs is None:",
+            "            if len(_cache) > 64:",
+            "                _cache.clear()",
+            "            ctxs = _cache[as_of] = [_Ctx(as_of=as_of, tier=t) for t in _tiers]",
+        ]
+    )
     for rank, tier in enumerate(ladder.tiers):
-        lines.append(f"    ctx = ctxs[{rank}]")
         condition = tier.condition
         parts: tuple[Condition, ...] = (
             condition.conditions if isinstance(condition, AnyOf) else (condition,)
         )
         for index, part in enumerate(parts):
-            fn = f"_h{rank}_{index}"
-            names[fn] = part.holds
             decided = index if isinstance(condition, AnyOf) else -1
-            lines.append(f"    if {fn}(customer, ctx):")
-            lines.append(f"        return {rank}, {decided}")
-    lines.append(f"    return {len(ladder.tiers)}, -1")
-    exec("\n".join(lines), names)  # noqa: S102 - source built from the validated ladder
-    return names["_decide"]  # type: ignore[no-any-return]
+            source.lines.append(f"    if {source.test(part, rank)}:")
+            source.lines.append(f"        return {rank}, {decided}")
+    source.lines.append(f"    return {len(ladder.tiers)}, -1")
+    exec("\n".join(source.lines), source.names)  # noqa: S102 - built from the validated ladder
+    return source.names["_decide"]  # type: ignore[no-any-return]
 
 
 _COMPILED: dict[int, tuple[TierLadder, Evaluator]] = {}
