@@ -12,6 +12,7 @@ REQUIRED = (
     "pmcrm/py.typed",
     "pmcrm/data/sample_portfolio.json",
     "pmcrm/data/sample_config.json",
+    "pmcrm/data/sample_tiers.json",
 )
 ALLOWED_TOP = ("pmcrm/", "pmcrm-")
 

@@ -4,7 +4,10 @@ A fictional property-service company in the fictional city of 溪岚市 (Xilan):
 two residential estates and a villa compound, a shopping plaza, an office
 tower and an industrial park.  About 200 customers of every kind, with fees,
 arrears, purchases, referrals, community participations and contributions,
-dated relative to the fixed reference date :data:`REFERENCE_DATE`.
+dated relative to the fixed reference date :data:`REFERENCE_DATE`; the
+value-score configuration; and a VIP programme (ladder and review rules)
+with a member record for every customer (``sample_tiers.json``), whose
+review on the reference date shows every review action.
 
 The output is deterministic: a seeded :class:`random.Random` that only
 ``random()`` and ``randrange()`` are asked of (whose algorithms have been
@@ -32,6 +35,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
+from pmcrm import tiers
 from pmcrm.customers import (
     Arrears,
     Contact,
@@ -52,7 +56,7 @@ from pmcrm.customers import (
     ServicePurchase,
     YearlyFee,
 )
-from pmcrm.sample import SampleConfig
+from pmcrm.sample import SampleConfig, SampleTiers
 from pmcrm.segmentation import (
     AnnualFeeAtLeast,
     ArrearsAtLeast,
@@ -94,6 +98,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "src" / "pmcrm" / "data"
 PORTFOLIO_PATH = DATA_DIR / "sample_portfolio.json"
 CONFIG_PATH = DATA_DIR / "sample_config.json"
+TIERS_PATH = DATA_DIR / "sample_tiers.json"
 
 T = TypeVar("T")
 
@@ -1005,6 +1010,416 @@ def build_config() -> dict[str, Any]:
     return unstructure(sample_config_value())  # type: ignore[no-any-return]
 
 
+# --- the VIP programme and the member records ----------------------------------------
+
+#: The seed of the member records: a stream of its own, so the portfolio never moves.
+TIERS_SEED = SEED + 1
+
+#: The last periodic review before the reference date (reviews fall on 1 January and 1 July).
+LAST_REVIEW = date(2026, 7, 1)
+
+#: Every periodic review up to :data:`LAST_REVIEW`, oldest first.
+REVIEW_DAYS: tuple[date, ...] = tuple(
+    date(year, month, 1)
+    for year in range(2019, LAST_REVIEW.year + 1)
+    for month in (1, 7)
+    if date(year, month, 1) <= LAST_REVIEW
+)
+
+#: The quarterly survey of VIPs (VIP 季度满意度调查) and the yearly survey of everyone.
+VIP_SURVEYS = (date(2026, 1, 20), date(2026, 4, 20), date(2026, 7, 20), date(2026, 10, 20))
+YEARLY_SURVEY = date(2026, 6, 18)
+
+MANAGEMENT = "总经理办公会"
+SERVICE_MANAGER = "客户服务中心经理"
+
+
+def sample_tier_policy_value() -> tiers.TierPolicy:
+    """The sample VIP programme: the default ladder and the review rules.
+
+    Thresholds are calibrated on the sample portfolio's fees (residential
+    units pay 2,000 to 30,000 CNY a year, shops and offices up to 300,000):
+    a handful of diamonds, more platinum, more gold, most customers regular.
+    The annual fee looks at this fee year and the last one, so that a
+    1 January review does not judge on a fee year that has just begun.
+    """
+    ladder = tiers.TierLadder(
+        tiers=(
+            tiers.Tier(
+                name="diamond",
+                label=Label(zh="钻石", en="Diamond"),
+                condition=tiers.AnyOf(
+                    conditions=(
+                        tiers.AnnualFeeAtLeast(amount=_money(200_000), window_years=2),
+                        tiers.ConsecutiveYears(years=5, each_at_least=_money(150_000)),
+                        tiers.Designated(),
+                    )
+                ),
+            ),
+            tiers.Tier(
+                name="platinum",
+                label=Label(zh="铂金", en="Platinum"),
+                condition=tiers.AnyOf(
+                    conditions=(
+                        tiers.AnnualFeeAtLeast(amount=_money(100_000), window_years=2),
+                        tiers.ConsecutiveYears(years=4, each_at_least=_money(80_000)),
+                        tiers.ParticipationAtLeast(count=4, window_months=12),
+                    )
+                ),
+            ),
+            tiers.Tier(
+                name="gold",
+                label=Label(zh="黄金", en="Gold"),
+                condition=tiers.AnyOf(
+                    conditions=(
+                        tiers.AnnualFeeAtLeast(amount=_money(30_000), window_years=2),
+                        tiers.YearsOfPurchase(years=5, each_at_least=_money(12_000)),
+                        tiers.ReferralsAtLeast(count=1, window_months=12),
+                    )
+                ),
+            ),
+        ),
+        base_name="regular",
+        base_label=Label(zh="普通客户", en="Regular"),
+    )
+    review = tiers.ReviewPolicy(
+        schedule=tiers.ReviewSchedule(
+            kind=tiers.ScheduleKind.FIXED_DATES,
+            dates=(tiers.MonthDay(month=1, day=1), tiers.MonthDay(month=7, day=1)),
+        ),
+        notice_days=30,
+        downgrade_to=tiers.DowngradeStep.ONE_STEP,
+        arrears_days=90,
+        arrears_amount=_money(20_000),
+        low_satisfaction_count=3,
+        low_satisfaction_below=Decimal(60),
+        violation_window_months=12,
+    )
+    return tiers.TierPolicy(ladder=ladder, review=review)
+
+
+def _score(on: date, score: int) -> tiers.SatisfactionScore:
+    return tiers.SatisfactionScore(on=on, score=Decimal(score))
+
+
+class Members:
+    """Builds a member record for every customer, and the review scenarios among them.
+
+    Each customer holds the tier they were given at the last periodic review
+    (:data:`LAST_REVIEW`), since the review at which they entered it; customers
+    registered after it hold the base tier.  Between that review and the
+    reference date, referrals and community activity move some customers up
+    and others down, as they would.  On top of that the builder sets the
+    scenarios a review must show: designations and overrides by management,
+    violations, low satisfaction with a refusal to cooperate, and notices
+    issued before the reference date (one that takes effect, one pending,
+    one whose cause was cured).
+    """
+
+    def __init__(self, customers: Sequence[Customer], policy: tiers.TierPolicy) -> None:
+        self.rng = Rng(TIERS_SEED)
+        self.customers = list(customers)
+        self.policy = policy
+        self.ladder = policy.ladder
+        self.base = self.ladder.base_name
+        self.fields: dict[str, dict[str, Any]] = {}
+        self.taken: set[str] = set()
+
+    # --- helpers --------------------------------------------------------------
+
+    def qualifying(self, customer: Customer, day: date) -> str:
+        """The tier *customer* qualifies for on *day*, with their designations."""
+        designations = self.fields[customer.customer_id].get("designations", ())
+        return tiers.evaluate(customer, self.ladder, day, designations).tier
+
+    def held(self, customer: Customer) -> tuple[str, date]:
+        """The tier given at the last review, and the review day the customer entered it."""
+        tier, since = self.base, customer.registered_at.date()
+        for day in REVIEW_DAYS:
+            if day >= since:
+                found = self.qualifying(customer, day)
+                if found != tier:
+                    tier, since = found, day
+        return tier, since
+
+    def down(self, tier: str) -> str:
+        """One tier below *tier*."""
+        return self.ladder.names[min(self.ladder.rank(tier) + 1, len(self.ladder.tiers))]
+
+    def take(self, candidates: Sequence[Customer], what: str) -> Customer:
+        """One of *candidates* not yet used by a scenario (the generator needs one)."""
+        free = [c for c in candidates if c.customer_id not in self.taken]
+        if not free:
+            raise RuntimeError(f"the sample portfolio has no customer for: {what}")
+        chosen = self.rng.pick(free)
+        self.taken.add(chosen.customer_id)
+        return chosen
+
+    def set(self, customer: Customer, **fields: Any) -> None:
+        """Set fields of *customer*'s record."""
+        self.fields[customer.customer_id].update(fields)
+
+    # --- the build --------------------------------------------------------------
+
+    def build(self) -> list[tiers.MemberRecord]:
+        """Every customer's record, in portfolio order."""
+        for customer in self.customers:
+            self.fields[customer.customer_id] = {}
+        self.designate()
+        for customer in self.customers:
+            tier, since = self.held(customer)
+            self.set(customer, tier=tier, since=since)
+        self.not_yet_upgraded()
+        self.surveys()
+        self.scenarios()
+        return [
+            tiers.MemberRecord(customer_id=c.customer_id, **self.fields[c.customer_id])
+            for c in self.customers
+        ]
+
+    def strategic(self) -> list[Customer]:
+        """Organisations with a strategic contribution and no arrears, not qualifying diamond."""
+        return [
+            c
+            for c in self.customers
+            if c.party is PartyType.ORGANISATION
+            and any(x.kind is ContributionKind.STRATEGIC for x in c.contributions)
+            and not c.arrears
+            and self.qualifying(c, REFERENCE_DATE) in {"platinum", "gold"}
+            and self.qualifying(c, LAST_REVIEW) in {"platinum", "gold"}
+        ]
+
+    def designate(self) -> None:
+        """Two designations by management in force, and one that has just expired.
+
+        They go to organisations with a recorded strategic contribution.
+        """
+        for on, expires_on, reason in (
+            (date(2026, 3, 16), date(2029, 3, 16), "重大战略贡献：签订三年期综合物业服务协议"),
+            (date(2025, 6, 30), None, "重大战略贡献：引入关联企业整层入驻，带动园区招商"),
+            (date(2024, 11, 20), date(2026, 11, 20), "两年期战略合作认定（到期未续）"),
+        ):
+            chosen = self.take(self.strategic(), "a designation by management")
+            designation = tiers.Designation(
+                tier="diamond", by=MANAGEMENT, on=on, reason=reason, expires_on=expires_on
+            )
+            self.set(chosen, designations=(designation,))
+
+    def surveys(self) -> None:
+        """Quarterly scores for VIPs, a yearly score for some others (0–100)."""
+        for customer in self.customers:
+            registered = customer.registered_at.date()
+            record = self.fields[customer.customer_id]
+            if record["tier"] != self.base:
+                days = [d for d in VIP_SURVEYS if d >= registered]
+                scores = [_score(d, self.rng.between(70, 98)) for d in days]
+            elif registered <= YEARLY_SURVEY and self.rng.chance(0.4):
+                scores = [_score(YEARLY_SURVEY, self.rng.between(55, 96))]
+            else:
+                scores = []
+            record["satisfaction"] = tuple(scores)
+
+    def stable_vips(self, *, residential: bool | None = None) -> list[Customer]:
+        """VIPs who hold what they qualify for, owe nothing and have no designation."""
+        found = []
+        for c in self.customers:
+            record = self.fields[c.customer_id]
+            if (
+                record["tier"] != self.base
+                and record["tier"] == self.qualifying(c, REFERENCE_DATE)
+                and not c.arrears_on(REFERENCE_DATE).amount
+                and not record.get("designations")
+                and REFERENCE_DATE - record["since"] > timedelta(days=60)
+                and (
+                    residential is None
+                    or (PropertyType.RESIDENTIAL in c.property_types) is residential
+                )
+            ):
+                found.append(c)
+        return found
+
+    def scenarios(self) -> None:
+        """Violations, low satisfaction, overrides and notices issued before the reference date."""
+        # A harmful violation; the notice issued after it has passed its effective date.
+        shop = self.take(self.stable_vips(residential=False), "a violation (downgrade)")
+        tier = self.fields[shop.customer_id]["tier"]
+        self.set(
+            shop,
+            violations=(
+                tiers.Violation(
+                    on=date(2026, 9, 12),
+                    description="占用消防通道堆放货物，书面整改通知后仍未清理",
+                ),
+            ),
+            notice=tiers.DowngradeNotice(
+                issued_on=date(2026, 9, 20),
+                effective_on=date(2026, 10, 20),
+                from_tier=tier,
+                to_tier=self.down(tier),
+                causes=(tiers.DowngradeCause.VIOLATION,),
+            ),
+        )
+        # A harmful violation; the notice is still pending.
+        home = self.take(self.stable_vips(residential=True), "a violation (pending)")
+        tier = self.fields[home.customer_id]["tier"]
+        self.set(
+            home,
+            violations=(
+                tiers.Violation(
+                    on=date(2026, 11, 6), description="装修中擅自拆改承重墙，危及楼栋结构安全"
+                ),
+            ),
+            notice=tiers.DowngradeNotice(
+                issued_on=date(2026, 11, 9),
+                effective_on=date(2026, 12, 9),
+                from_tier=tier,
+                to_tier=self.down(tier),
+                causes=(tiers.DowngradeCause.VIOLATION,),
+            ),
+        )
+        # A harmful violation this month: the review issues a notice.
+        self.set(
+            self.take(self.stable_vips(residential=True), "a violation (notice)"),
+            violations=(
+                tiers.Violation(on=date(2026, 11, 18), description="高空抛物，砸坏楼下车辆"),
+            ),
+        )
+        # Violations that trigger nothing: a harmless one, and one older than 12 months.
+        self.set(
+            self.take(self.stable_vips(residential=True), "a harmless violation"),
+            violations=(
+                tiers.Violation(
+                    on=date(2026, 8, 15), description="遛狗未牵绳，经提醒后改正", harmful=False
+                ),
+            ),
+        )
+        self.set(
+            self.take(self.stable_vips(), "an old violation"),
+            violations=(
+                tiers.Violation(on=date(2025, 6, 14), description="私自在公共绿地搭建棚架"),
+            ),
+        )
+        # Sustained low satisfaction and a refusal to cooperate: the review issues a notice.
+        low = (_score(VIP_SURVEYS[1], 58), _score(VIP_SURVEYS[2], 45), _score(VIP_SURVEYS[3], 50))
+        self.set(
+            self.take(self.stable_vips(), "low satisfaction (notice)"),
+            satisfaction=low,
+            refusals=(
+                tiers.CooperationRefusal(
+                    on=date(2026, 10, 28), note="拒绝参加整改沟通会，不同意入户检修"
+                ),
+            ),
+        )
+        # The same, but satisfaction recovered after the notice: it lapses.
+        cured = self.take(self.stable_vips(), "low satisfaction (cured)")
+        tier = self.fields[cured.customer_id]["tier"]
+        self.set(
+            cured,
+            satisfaction=(
+                _score(VIP_SURVEYS[1], 55),
+                _score(VIP_SURVEYS[2], 48),
+                _score(VIP_SURVEYS[3], 52),
+                _score(date(2026, 11, 12), 82),
+            ),
+            refusals=(
+                tiers.CooperationRefusal(
+                    on=date(2026, 10, 22), note="拒绝客户经理上门沟通改进方案"
+                ),
+            ),
+            notice=tiers.DowngradeNotice(
+                issued_on=date(2026, 10, 26),
+                effective_on=date(2026, 11, 25),
+                from_tier=tier,
+                to_tier=self.down(tier),
+                causes=(tiers.DowngradeCause.LOW_SATISFACTION,),
+            ),
+        )
+        # Low scores without a refusal to cooperate trigger nothing.
+        self.set(
+            self.take(self.stable_vips(), "low satisfaction without refusal"),
+            satisfaction=(
+                _score(VIP_SURVEYS[1], 52),
+                _score(VIP_SURVEYS[2], 57),
+                _score(VIP_SURVEYS[3], 49),
+            ),
+        )
+        self.overrides()
+
+    def not_yet_upgraded(self) -> None:
+        """Some VIPs hold a tier below what they now qualify for: due for an upgrade."""
+        for customer in self.stable_vips():
+            if self.rng.chance(0.25):
+                record = self.fields[customer.customer_id]
+                record["tier"] = self.down(record["tier"])
+
+    def overrides(self) -> None:
+        """A retain for a customer who no longer qualifies; an upgrade of a key account."""
+        dropped = [
+            c
+            for c in self.customers
+            if self.fields[c.customer_id]["tier"] != self.base
+            and self.qualifying(c, REFERENCE_DATE) == self.base
+            and not c.arrears_on(REFERENCE_DATE).amount
+        ]
+        retained = self.take(dropped, "a retain override")
+        self.set(
+            retained,
+            overrides=(
+                tiers.Override(
+                    kind=tiers.OverrideKind.RETAIN,
+                    tier=self.fields[retained.customer_id]["tier"],
+                    by=SERVICE_MANAGER,
+                    reason="业主委员会委员，本届任期内保留原等级",
+                    on=date(2026, 11, 10),
+                    expires_on=date(2027, 7, 1),
+                ),
+            ),
+        )
+        accounts = [
+            c
+            for c in self.customers
+            if c.party is PartyType.ORGANISATION
+            and "key_account" in c.tags
+            and self.fields[c.customer_id]["tier"] == self.base
+            and self.qualifying(c, REFERENCE_DATE) == self.base
+            and not c.arrears
+        ]
+        self.set(
+            self.take(accounts, "an upgrade override"),
+            overrides=(
+                tiers.Override(
+                    kind=tiers.OverrideKind.UPGRADE,
+                    tier="gold",
+                    by=MANAGEMENT,
+                    reason="新签三年期综合物业服务合同，试行黄金客户服务",
+                    on=date(2026, 11, 16),
+                    expires_on=date(2027, 11, 16),
+                ),
+            ),
+        )
+
+
+def build_members(
+    customers: Sequence[Customer], policy: tiers.TierPolicy
+) -> list[tiers.MemberRecord]:
+    """A member record for every customer, checked to show every review action."""
+    members = Members(customers, policy).build()
+    outcomes = list(
+        tiers.review_portfolio(zip(customers, members, strict=True), policy, REFERENCE_DATE)
+    )
+    missing = set(tiers.ReviewAction) - {o.action for o in outcomes}
+    if missing:
+        raise RuntimeError(f"the sample review shows no {sorted(a.value for a in missing)}")
+    return members
+
+
+def build_tiers() -> dict[str, Any]:
+    """The sample VIP programme and member records as a JSON-ready dict."""
+    policy = sample_tier_policy_value()
+    members = build_members(build_customers(), policy)
+    return unstructure(SampleTiers(policy=policy, members=tuple(members)))  # type: ignore[no-any-return]
+
+
 def render_portfolio(portfolio: Sequence[dict[str, Any]]) -> str:
     """A JSON array with one customer per line (readable diffs)."""
     lines = [json.dumps(item, ensure_ascii=False) for item in portfolio]
@@ -1016,11 +1431,19 @@ def render_config(config: dict[str, Any]) -> str:
     return json.dumps(config, ensure_ascii=False, indent=2) + "\n"
 
 
+def render_tiers(data: dict[str, Any]) -> str:
+    """The programme indented, then the member records one per line (readable diffs)."""
+    policy = json.dumps(data["policy"], ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    members = ",\n".join("    " + json.dumps(m, ensure_ascii=False) for m in data["members"])
+    return f'{{\n  "policy": {policy},\n  "members": [\n{members}\n  ]\n}}\n'
+
+
 def outputs() -> dict[Path, str]:
     """Every file the generator writes, with its content."""
     return {
         PORTFOLIO_PATH: render_portfolio(build_portfolio()),
         CONFIG_PATH: render_config(build_config()),
+        TIERS_PATH: render_tiers(build_tiers()),
     }
 
 

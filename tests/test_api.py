@@ -99,3 +99,29 @@ def test_only_serialization_imports_cattrs() -> None:
     """cattrs stays at the edge: only ``pmcrm.serialization`` imports it."""
     users = sorted(p.name for p in SRC.rglob("*.py") if "cattrs" in _imports(p))
     assert users == ["serialization.py"]
+
+
+def test_import_is_lazy() -> None:
+    """``import pmcrm`` loads no submodule, cattrs, numpy or pandas until a name is used."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pmcrm; "
+        "print(sorted(m for m in sys.modules if m.startswith('pmcrm') "
+        "or m.split('.')[0] in {'cattrs', 'numpy', 'pandas', 'hypothesis'}))"
+    )
+    out = subprocess.run(  # noqa: S603 - runs this interpreter on a fixed snippet
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "['pmcrm']"
+
+
+def test_lazy_names_resolve_and_unknown_names_fail() -> None:
+    """Every lazy name resolves to its module's object; others raise AttributeError."""
+    from pmcrm import serialization
+
+    assert pmcrm.structure is serialization.structure
+    assert set(pmcrm.__all__) <= set(dir(pmcrm))
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = pmcrm.nope

@@ -5,8 +5,10 @@ import importlib.util
 import json
 import re
 from collections import Counter
-from pathlib import Path  # noqa: TID251 - the test reads the repository's generator script
+from decimal import Decimal
+from pathlib import Path
 from types import ModuleType
+from typing import cast
 
 import pytest
 
@@ -15,12 +17,28 @@ from pmcrm.errors import ValidationError
 from pmcrm.sample import (
     CONFIG_FILE,
     PORTFOLIO_FILE,
+    TIERS_FILE,
     SampleConfig,
+    SampleTiers,
     sample_config,
+    sample_members,
     sample_portfolio,
+    sample_tier_policy,
+    sample_tiers,
 )
 from pmcrm.segmentation import ValueScorePolicy
 from pmcrm.serialization import structure, unstructure
+from pmcrm.tiers import (
+    AnyOf,
+    DowngradeCause,
+    DowngradeStep,
+    ReviewAction,
+    ReviewOutcome,
+    ScheduleKind,
+    TierPolicy,
+    evaluate,
+    review_portfolio,
+)
 from pmcrm.values import id_card_is_valid
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "make_sample.py"
@@ -77,6 +95,7 @@ def test_loaders_are_cached() -> None:
     """Both loaders return the very same objects on every call."""
     assert sample_portfolio() is sample_portfolio()
     assert sample_config() is sample_config()
+    assert sample_tiers() is sample_tiers()
 
 
 def test_customer_ids_are_unique_and_ordered() -> None:
@@ -201,3 +220,165 @@ def test_config_refuses_an_empty_segment_list() -> None:
     with pytest.raises(ValidationError) as info:
         structure({**data, "segments": []}, SampleConfig)
     assert info.value.report.paths == ("$.segments",)
+
+
+# --- the VIP programme and member records ---------------------------------------------------
+
+
+def _review() -> list[ReviewOutcome]:
+    """Every sample customer reviewed on the sample's day."""
+    pairs = zip(sample_portfolio(), sample_members(), strict=True)
+    return list(review_portfolio(pairs, sample_tier_policy(), sample_config().as_of))
+
+
+def test_committed_tiers_are_what_the_generator_writes(generator: ModuleType) -> None:
+    """The shipped programme and member records are byte for byte what the generator renders."""
+    assert _shipped(TIERS_FILE) == generator.render_tiers(generator.build_tiers())
+
+
+def test_tier_generator_is_deterministic(generator: ModuleType) -> None:
+    """Two runs build the same programme and member records."""
+    assert generator.build_tiers() == generator.build_tiers()
+
+
+def test_tiers_load_through_the_strict_converter_and_are_cached() -> None:
+    """The shipped file loads strictly, dumps back to the same data, and is loaded once."""
+    assert unstructure(sample_tiers()) == json.loads(_shipped(TIERS_FILE))
+    assert sample_tier_policy() is sample_tier_policy() is sample_tiers().policy
+    assert sample_members() is sample_members() is sample_tiers().members
+
+
+def test_tier_policy_round_trips(generator: ModuleType) -> None:
+    """The programme dumps and loads back equal, and is the generator's value."""
+    policy = sample_tier_policy()
+    assert isinstance(policy, TierPolicy)
+    assert structure(unstructure(policy), TierPolicy) == policy
+    assert policy == generator.sample_tier_policy_value()
+
+
+def test_tier_policy_is_the_default_ladder_with_any_of_conditions() -> None:
+    """Diamond 钻石 > platinum 铂金 > gold 黄金 > regular 普通客户, each any of three rules."""
+    ladder = sample_tier_policy().ladder
+    assert ladder.names == ("diamond", "platinum", "gold", "regular")
+    labels = [ladder.label(name) for name in ladder.names]
+    assert [(label.zh, label.en) for label in labels] == [
+        ("钻石", "Diamond"),
+        ("铂金", "Platinum"),
+        ("黄金", "Gold"),
+        ("普通客户", "Regular"),
+    ]
+    kinds = [[type(c).__name__ for c in cast(AnyOf, t.condition).conditions] for t in ladder.tiers]
+    assert kinds == [
+        ["AnnualFeeAtLeast", "ConsecutiveYears", "Designated"],
+        ["AnnualFeeAtLeast", "ConsecutiveYears", "ParticipationAtLeast"],
+        ["AnnualFeeAtLeast", "YearsOfPurchase", "ReferralsAtLeast"],
+    ]
+
+
+def test_review_policy_follows_the_house_rules() -> None:
+    """Reviews on 1 January and 1 July, 30 days' notice, one step down, every trigger on."""
+    review = sample_tier_policy().review
+    assert review.schedule.kind is ScheduleKind.FIXED_DATES
+    assert [(d.month, d.day) for d in review.schedule.dates] == [(1, 1), (7, 1)]
+    assert (review.notice_days, review.downgrade_to) == (30, DowngradeStep.ONE_STEP)
+    assert review.arrears_days == 90
+    assert review.arrears_amount is not None
+    assert (review.low_satisfaction_count, review.low_satisfaction_below) == (3, Decimal(60))
+    assert review.violation_window_months == 12
+
+
+def test_every_customer_has_one_member_record_in_portfolio_order() -> None:
+    """One record per customer, same order, so ``zip(customers, members)`` pairs them."""
+    ids = [c.customer_id for c in sample_portfolio()]
+    assert [m.customer_id for m in sample_members()] == ids
+
+
+def test_tier_distribution_is_plausible() -> None:
+    """A handful of diamonds, more platinum, more gold, most customers regular."""
+    policy, as_of = sample_tier_policy(), sample_config().as_of
+    held = Counter(m.tier for m in sample_members())
+    qualifying = Counter(
+        evaluate(c, policy.ladder, as_of, m.designations).tier
+        for c, m in zip(sample_portfolio(), sample_members(), strict=True)
+    )
+    for counts in (held, qualifying):
+        assert 3 <= counts["diamond"] <= 12
+        assert counts["diamond"] < counts["platinum"] < counts["gold"] < counts["regular"]
+        assert counts["regular"] > len(sample_portfolio()) // 2
+
+
+def test_the_sample_review_shows_every_action() -> None:
+    """Stay, upgrade, notice, pending, downgrade and lapsed all occur; about 10 % upgrade."""
+    actions = Counter(o.action for o in _review())
+    assert set(actions) == set(ReviewAction)
+    assert actions[ReviewAction.STAY] > len(sample_portfolio()) // 2
+    assert 0.05 * len(sample_portfolio()) <= actions[ReviewAction.UPGRADE]
+    assert actions[ReviewAction.UPGRADE] <= 0.15 * len(sample_portfolio())
+
+
+def test_notices_are_issued_for_every_cause() -> None:
+    """Arrears (days and amount), low satisfaction, a violation and lost qualification."""
+    causes = {
+        cause
+        for o in _review()
+        if o.action is ReviewAction.NOTICE and o.notice is not None
+        for cause in o.notice.causes
+    }
+    assert causes == set(DowngradeCause) - {DowngradeCause.MANUAL}
+
+
+def test_arrears_notices_are_for_arrears_in_the_portfolio() -> None:
+    """Every arrears cause is a debt the sample customer really owes on the sample's day."""
+    as_of = sample_config().as_of
+    customers = {c.customer_id: c for c in sample_portfolio()}
+    arrears = {DowngradeCause.ARREARS_DAYS, DowngradeCause.ARREARS_AMOUNT}
+    owing = [
+        o.customer_id for o in _review() if o.notice is not None and arrears & set(o.notice.causes)
+    ]
+    assert owing
+    assert all(customers[i].arrears_on(as_of).amount > 0 for i in owing)
+
+
+def test_pending_notices_were_issued_before_the_sample_day() -> None:
+    """Notices in the records predate the sample's day; one took effect, one lapsed, one waits."""
+    as_of = sample_config().as_of
+    notices = {m.customer_id: m.notice for m in sample_members() if m.notice is not None}
+    assert all(n.issued_on < as_of for n in notices.values())
+    by_action = {o.action: o for o in _review() if o.customer_id in notices}
+    assert set(by_action) == {ReviewAction.DOWNGRADE, ReviewAction.LAPSED, ReviewAction.PENDING}
+    effective = {a: notices[o.customer_id].effective_on for a, o in by_action.items()}
+    assert effective[ReviewAction.DOWNGRADE] < as_of < effective[ReviewAction.PENDING]
+
+
+def test_designations_and_overrides_by_management() -> None:
+    """Two designations in force and one expired; one retain and one upgrade override."""
+    as_of = sample_config().as_of
+    designations = [d for m in sample_members() for d in m.designations]
+    assert sum(d.active_on(as_of) for d in designations) == 2
+    assert sum(not d.active_on(as_of) for d in designations) == 1
+    overrides = [o for m in sample_members() for o in m.overrides]
+    assert sorted(o.kind.value for o in overrides) == ["retain", "upgrade"]
+    assert all(o.active_on(as_of) for o in overrides)
+
+
+def test_satisfaction_scores_are_on_0_to_100_and_not_after_the_sample_day() -> None:
+    """Scores lie on 0–100; every recorded event is dated no later than the sample's day."""
+    as_of = sample_config().as_of
+    members = sample_members()
+    scores = [s for m in members for s in m.satisfaction]
+    assert len(scores) > len(members)
+    assert all(0 <= s.score <= 100 and s.on <= as_of for s in scores)
+    events = [
+        *(m.since for m in members),
+        *(r.on for m in members for r in m.refusals),
+        *(v.on for m in members for v in m.violations),
+    ]
+    assert max(events) <= as_of
+
+
+def test_sample_tiers_refuse_two_records_for_one_customer() -> None:
+    """A customer has at most one member record."""
+    data = unstructure(sample_tiers())
+    twice = {**data, "members": [data["members"][0], data["members"][0]]}
+    with pytest.raises(ValidationError):
+        structure(twice, SampleTiers)

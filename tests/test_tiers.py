@@ -520,7 +520,7 @@ def test_application_refused_says_what_is_missing() -> None:
         "needs 30000 CNY more",
     ]
     text = decision.explain("zh")
-    assert text.splitlines()[0] == "申请 gold：不予批准"
+    assert text.splitlines()[0] == "申请黄金：不予批准"
     assert "还需 8000 CNY（2026 年度）" in text
 
 
@@ -529,7 +529,7 @@ def test_application_granted_when_qualifying_for_it_or_higher() -> None:
     customer = make_customer({2026: "100000"})
     decision = apply_for(customer, LADDER, "gold", AS_OF)
     assert (decision.granted, decision.qualifying, decision.missing) == (True, "platinum", ())
-    assert decision.explain("en").splitlines()[0] == "application for gold: granted"
+    assert decision.explain("en").splitlines()[0] == "application for Gold: granted"
 
 
 def test_application_for_an_unknown_or_the_base_tier_is_refused() -> None:

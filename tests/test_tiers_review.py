@@ -75,7 +75,7 @@ def test_a_qualifying_customer_stays() -> None:
         "platinum",
     )
     assert outcome.record == record()
-    assert outcome.explain("en") == "Stay: platinum → platinum\nstays platinum"
+    assert outcome.explain("en") == "Stay: Platinum → Platinum\nstays Platinum"
 
 
 def test_upgrade_is_immediate() -> None:
@@ -83,7 +83,7 @@ def test_upgrade_is_immediate() -> None:
     outcome = review(make_customer({2026: "200000"}), record(), POLICY, AS_OF)
     assert (outcome.action, outcome.to_tier) == (ReviewAction.UPGRADE, "diamond")
     assert (outcome.record.tier, outcome.record.since) == ("diamond", AS_OF)
-    assert outcome.explain("zh").splitlines()[1] == "符合更高等级 diamond"
+    assert outcome.explain("zh").splitlines()[1] == "符合更高等级：钻石"
 
 
 def test_arrears_of_exactly_the_limit_in_days_trigger_a_notice_not_a_downgrade() -> None:
@@ -200,7 +200,7 @@ def test_no_longer_qualifying_is_a_cause_and_regaining_cures_it() -> None:
     outcome = review(lapsed, record(), POLICY, AS_OF)
     assert outcome.notice is not None
     assert outcome.notice.causes == (DowngradeCause.NOT_QUALIFIED,)
-    assert "no longer qualifies: holds platinum, qualifies for gold" in outcome.explain("en")
+    assert "no longer qualifies: holds Platinum, qualifies for Gold" in outcome.explain("en")
     cured = review(platinum(), outcome.record, POLICY, AS_OF + timedelta(days=30))
     assert cured.action is ReviewAction.LAPSED
 
@@ -484,3 +484,13 @@ def test_no_downgrade_before_the_notice_period_ends(
     ):
         assert second.action is ReviewAction.LAPSED
         assert second.record.tier == "platinum"
+
+
+def test_no_upgrade_while_a_downgrade_cause_remains() -> None:
+    """A regular customer qualifying for gold but owing arrears stays regular, with the reason."""
+    customer = attrs.evolve(
+        make_customer({2026: "60000"}), arrears=owing("9000", date(2026, 1, 1))
+    )
+    outcome = review(customer, record("regular"), POLICY, AS_OF)
+    assert (outcome.action, outcome.record.tier) == (ReviewAction.STAY, "regular")
+    assert "Arrears continuing too long" in outcome.explain("en")

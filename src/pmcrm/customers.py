@@ -145,9 +145,7 @@ class ContributionKind(LabelledEnum):
     STRATEGIC = "strategic", "战略贡献", "Strategic contribution"
 
 
-def _year(_inst: object, attr: "attrs.Attribute[int]", value: int) -> None:
-    at_least(1900)(_inst, attr, value)
-    at_most(2200)(_inst, attr, value)
+_year = attrs.validators.and_(at_least(1900), at_most(2200))
 
 
 _CODE = text(40)
@@ -156,7 +154,7 @@ _LABEL = text(200)
 _NON_NEGATIVE = money_at_least(_ZERO)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PropertyUnit:
     """A unit of property (房屋/单元) the company serves.
 
@@ -173,7 +171,7 @@ class PropertyUnit:
     building: str | None = attrs.field(default=None, validator=attrs.validators.optional(_CODE))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Role:
     """A role the customer holds, over one of their units or none.
 
@@ -191,7 +189,7 @@ class Role:
     since: date | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Contact:
     """How to reach a customer.  The mobile number and address are masked when shown.
 
@@ -206,7 +204,7 @@ class Contact:
     wechat: bool = False
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Preferences:
     """What a customer prefers.
 
@@ -221,7 +219,7 @@ class Preferences:
     topics: tuple[str, ...] = attrs.field(default=(), validator=each(_LABEL))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class YearlyFee:
     """The property-service fee (物业服务费) paid for one fee year.
 
@@ -234,7 +232,7 @@ class YearlyFee:
     amount: Money = attrs.field(validator=_NON_NEGATIVE)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Arrears:
     """Money owed (欠费) since a date, and when it was settled.
 
@@ -280,7 +278,7 @@ def arrears_outstanding(arrears: Arrears, day: date) -> bool:
     return arrears.since <= day and (arrears.settled_on is None or day < arrears.settled_on)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ServicePurchase:
     """A service the customer bought or requested (repairs, cleaning, butler…).
 
@@ -297,7 +295,7 @@ class ServicePurchase:
     amount: Money = attrs.field(validator=_NON_NEGATIVE)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Referral:
     """A new customer this customer brought in (推荐).
 
@@ -310,7 +308,7 @@ class Referral:
     on: date
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Participation:
     """Taking part in a community activity (社区活动).
 
@@ -323,7 +321,7 @@ class Participation:
     on: date
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Contribution:
     """A contribution to the company or the community (贡献).
 
@@ -343,7 +341,7 @@ def _check_aware(_inst: object, attr: "attrs.Attribute[datetime]", value: dateti
         raise InvalidValue(attr.name, "naive_datetime", value=value.isoformat())
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Customer:
     """A customer: a person or organisation that buys and uses property services.
 

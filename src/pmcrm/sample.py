@@ -24,6 +24,15 @@ True
 datetime.date(2026, 11, 23)
 >>> [rule.name for rule in config.segments]
 ['premium_residential', 'commercial_key_accounts', 'arrears_follow_up', 'community_champions']
+
+A third file holds a VIP programme (:class:`~pmcrm.tiers.TierPolicy`) and a
+member record for every customer, so that tier decisions and periodic
+reviews can be tried on the same customers:
+
+>>> sample_tier_policy().ladder.names
+('diamond', 'platinum', 'gold', 'regular')
+>>> len(sample_members()) == len(customers)
+True
 """
 
 import functools
@@ -36,15 +45,30 @@ import attrs
 from pmcrm.customers import Customer
 from pmcrm.segmentation import SegmentRule, ValueScorePolicy
 from pmcrm.serialization import structure
-from pmcrm.validators import min_items
+from pmcrm.tiers import MemberRecord, TierPolicy
+from pmcrm.validators import min_items, unique
 
-__all__ = ["CONFIG_FILE", "PORTFOLIO_FILE", "SampleConfig", "sample_config", "sample_portfolio"]
+__all__ = [
+    "CONFIG_FILE",
+    "PORTFOLIO_FILE",
+    "TIERS_FILE",
+    "SampleConfig",
+    "SampleTiers",
+    "sample_config",
+    "sample_members",
+    "sample_portfolio",
+    "sample_tier_policy",
+    "sample_tiers",
+]
 
 #: The sample portfolio, relative to the ``pmcrm`` package: a JSON array of customers.
 PORTFOLIO_FILE = "data/sample_portfolio.json"
 
 #: The sample configuration, relative to the ``pmcrm`` package.
 CONFIG_FILE = "data/sample_config.json"
+
+#: The sample VIP programme and member records, relative to the ``pmcrm`` package.
+TIERS_FILE = "data/sample_tiers.json"
 
 
 @attrs.frozen(kw_only=True)
@@ -61,6 +85,24 @@ class SampleConfig:
     policy: ValueScorePolicy
     segments: tuple[SegmentRule, ...] = attrs.field(validator=min_items(1))
     as_of: date
+
+
+@attrs.frozen(kw_only=True)
+class SampleTiers:
+    """The VIP programme that goes with the sample portfolio, and its members.
+
+    Attributes:
+        policy: The ladder (diamond 钻石, platinum 铂金, gold 黄金, regular
+            普通客户) and the review rules.
+        members: One record per sample customer, in customer-id order: the
+            tier held, designations, satisfaction scores, refusals,
+            violations, overrides and pending notices.
+    """
+
+    policy: TierPolicy
+    members: tuple[MemberRecord, ...] = attrs.field(
+        validator=unique(lambda m: m.customer_id, "customer id")
+    )
 
 
 def _read(name: str) -> object:
@@ -95,3 +137,53 @@ def sample_config() -> SampleConfig:
         ValidationError: the shipped data is corrupt (a packaging bug).
     """
     return structure(_read(CONFIG_FILE), SampleConfig)
+
+
+@functools.cache
+def sample_tiers() -> SampleTiers:
+    """The sample VIP programme and member records, loaded strictly and cached.
+
+    Raises:
+        ValidationError: the shipped data is corrupt (a packaging bug).
+    """
+    return structure(_read(TIERS_FILE), SampleTiers)
+
+
+def sample_tier_policy() -> TierPolicy:
+    """The sample VIP programme: the default ladder and the review rules (cached).
+
+    A customer qualifies for a tier when any one of its conditions holds:
+
+    >>> for tier in sample_tier_policy().ladder.tiers:
+    ...     print(tier.describe("en"))  # doctest: +NORMALIZE_WHITESPACE
+    Diamond: any of: (annual property-service fee >= 200000.00 CNY; 5 consecutive fee years,
+        each >= 150000.00 CNY; designated by management)
+    Platinum: any of: (annual property-service fee >= 100000.00 CNY; 4 consecutive fee years,
+        each >= 80000.00 CNY; >= 4 community activities in 12 months)
+    Gold: any of: (annual property-service fee >= 30000.00 CNY; 5 fee years in all,
+        each >= 12000.00 CNY; >= 1 referrals in 12 months)
+    >>> review = sample_tier_policy().review
+    >>> [(d.month, d.day) for d in review.schedule.dates], review.notice_days
+    ([(1, 1), (7, 1)], 30)
+    """
+    return sample_tiers().policy
+
+
+def sample_members() -> tuple[MemberRecord, ...]:
+    """Every sample customer's member record, in customer-id order (cached).
+
+    ``zip(sample_portfolio(), sample_members())`` pairs each customer with
+    their record, ready for :func:`~pmcrm.tiers.review_portfolio`:
+
+    >>> from collections import Counter
+    >>> from pmcrm.tiers import review_portfolio
+    >>> outcomes = review_portfolio(
+    ...     zip(sample_portfolio(), sample_members()),
+    ...     sample_tier_policy(),
+    ...     sample_config().as_of,
+    ... )
+    >>> counts = Counter(outcome.action.value for outcome in outcomes)
+    >>> counts["upgrade"], counts["notice"], counts["downgrade"]
+    (20, 12, 1)
+    """
+    return sample_tiers().members

@@ -45,8 +45,7 @@ Decimal('10')
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
+from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
 import attrs
@@ -277,10 +276,6 @@ def value_score_reasons(result: ValueScore) -> tuple[Reason, ...]:
     return (*(f.reason() for f in result.factors), segment)
 
 
-def _ratio(observed: Fraction, full: Fraction) -> Fraction:
-    return min(Fraction(1), observed / full)
-
-
 def spending_in(customer: Customer, window: Period, as_of: date, currency: str) -> Money:
     """Spending: the latest fee year the window touches plus purchases in *window*."""
     first = window.start.year
@@ -330,53 +325,72 @@ def score_customer(customer: Customer, policy: ValueScorePolicy, as_of: date) ->
         CurrencyMismatch: the customer's money is in another currency than
             the policy's ``spending_full``.
     """
-    window = Period.trailing(as_of, months=policy.window_months)
-    spent = spending_in(customer, window, as_of, policy.spending_full.currency)
-    if spent.currency != policy.spending_full.currency:
-        raise CurrencyMismatch(spent.currency, policy.spending_full.currency)
+    return score_in_window(
+        customer, policy, as_of, Period.trailing(as_of, months=policy.window_months)
+    )
+
+
+def score_in_window(
+    customer: Customer, policy: ValueScorePolicy, as_of: date, window: Period
+) -> ValueScore:
+    """:func:`score_customer` with the trailing window already computed.
+
+    Exact rational arithmetic on integers (numerator, denominator), rounded
+    once at the end with :func:`round_half_up`.
+    """
+    full_money = policy.spending_full
+    spent = spending_in(customer, window, as_of, full_money.currency)
+    if spent.currency != full_money.currency:
+        raise CurrencyMismatch(spent.currency, full_money.currency)
     frequency = frequency_in(customer, window)
     points = contribution_in(customer, window, policy)
+    spent_n, spent_d = spent.amount.as_integer_ratio()
+    full_n, full_d = full_money.amount.as_integer_ratio()
     parts = (
         (
             Factor.SPENDING,
-            Fraction(spent.amount),
-            Fraction(policy.spending_full.amount),
+            spent_n * full_d,
+            spent_d * full_n,
             policy.spending_weight,
             str(spent),
-            str(policy.spending_full),
+            str(full_money),
         ),
         (
             Factor.FREQUENCY,
-            Fraction(frequency),
-            Fraction(policy.frequency_full),
+            frequency,
+            policy.frequency_full,
             policy.frequency_weight,
             str(frequency),
             str(policy.frequency_full),
         ),
         (
             Factor.CONTRIBUTION,
-            Fraction(points),
-            Fraction(policy.contribution_full),
+            points,
+            policy.contribution_full,
             policy.contribution_weight,
             str(points),
             str(policy.contribution_full),
         ),
     )
-    weighted = Fraction(0)
+    total_n, total_d = 0, 1
     factors = []
-    for factor, observed, full, weight, shown, full_shown in parts:
-        ratio = _ratio(observed, full)
-        weighted += Fraction(weight) * ratio
+    for factor, observed_n, observed_d, weight, shown, full_shown in parts:
+        # The ratio observed / full, capped at 1.
+        ratio_n, ratio_d = (1, 1) if observed_n >= observed_d else (observed_n, observed_d)
+        weight_n, weight_d = weight.as_integer_ratio()
+        total_n = total_n * weight_d * ratio_d + weight_n * ratio_n * total_d
+        total_d = total_d * weight_d * ratio_d
         factors.append(
             FactorScore(
                 factor=factor,
                 observed=shown,
                 full=full_shown,
-                ratio=_to_decimal(ratio, Decimal("0.0001")),
+                ratio=round_half_up(ratio_n, ratio_d, 4),
                 weight=weight,
             )
         )
-    score = _to_decimal(100 * weighted / Fraction(policy.weight_total), _SCORE_STEP)
+    weights_n, weights_d = policy.weight_total.as_integer_ratio()
+    score = round_half_up(100 * total_n * weights_d, total_d * weights_n, 2)
     return ValueScore(
         customer_id=customer.customer_id,
         as_of=as_of,
@@ -389,18 +403,30 @@ def score_customer(customer: Customer, policy: ValueScorePolicy, as_of: date) ->
     )
 
 
-def _to_decimal(value: Fraction, step: Decimal) -> Decimal:
-    """*value* rounded to *step* with ROUND_HALF_UP (the score's named rounding point)."""
-    exact = MONEY_CONTEXT.divide(Decimal(value.numerator), Decimal(value.denominator))
-    return exact.quantize(step, rounding=ROUND_HALF_UP, context=MONEY_CONTEXT)
+def round_half_up(numerator: int, denominator: int, places: int) -> Decimal:
+    """``numerator / denominator`` rounded half up to *places* decimals, exactly.
+
+    The score's named rounding point (四舍五入).  Integer arithmetic: no
+    intermediate rounding, so no double rounding.
+
+    >>> round_half_up(2665, 1000, 2), round_half_up(-1, 8, 2), round_half_up(1, 3, 4)
+    (Decimal('2.67'), Decimal('-0.13'), Decimal('0.3333'))
+    """
+    scaled = numerator * 10**places
+    quotient, remainder = divmod(abs(scaled), denominator)
+    if 2 * remainder >= denominator:
+        quotient += 1
+    signed = -quotient if scaled < 0 else quotient
+    return Decimal(signed).scaleb(-places, context=MONEY_CONTEXT)
 
 
 def segment_portfolio(
     customers: Iterable[Customer], policy: ValueScorePolicy, as_of: date
 ) -> Iterator[ValueScore]:
     """Score each customer in turn, lazily: it streams, holding one customer at a time."""
+    window = Period.trailing(as_of, months=policy.window_months)
     for customer in customers:
-        yield score_customer(customer, policy, as_of)
+        yield score_in_window(customer, policy, as_of, window)
 
 
 # --- rule-based segments ------------------------------------------------------

@@ -190,7 +190,9 @@ def best_fee_in_window(customer: Customer, as_of: date, window_years: int) -> tu
     best: tuple[Money, int] | None = None
     first = as_of.year - window_years + 1
     for fee in customer.fees:
-        if first <= fee.year <= as_of.year and (best is None or fee.amount > best[0]):
+        if first <= fee.year <= as_of.year and (
+            best is None or (fee.amount, fee.year) > best  # ties: the latest year
+        ):
             best = (fee.amount, fee.year)
     return best if best is not None else (Money.zero(), as_of.year)
 
@@ -276,9 +278,19 @@ class AnnualFeeAtLeast:
 
     def describe(self, lang: Lang | str = Lang.EN) -> str:
         """The rule in words."""
-        if Lang(lang) is Lang.ZH:
-            return f"年度物业服务费 >= {self.amount}"
-        return f"annual property-service fee >= {self.amount}"
+        zh = Lang(lang) is Lang.ZH
+        text = (
+            f"年度物业服务费 >= {self.amount}"
+            if zh
+            else (f"annual property-service fee >= {self.amount}")
+        )
+        if self.window_years > 1:
+            text += (
+                f"（近 {self.window_years} 个缴费年度之一）"
+                if zh
+                else f" (in one of the last {self.window_years} fee years)"
+            )
+        return text
 
 
 @attrs.frozen(kw_only=True)

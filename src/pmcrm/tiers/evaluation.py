@@ -177,6 +177,7 @@ class ApplicationDecision:
         customer_id: Who applied.
         as_of: The day of the decision.
         requested: The tier applied for.
+        requested_label: Its label.
         granted: Whether the customer qualifies for it (or a higher tier).
         qualifying: The tier the customer qualifies for.
         check: The requested tier's condition with every figure.
@@ -186,6 +187,7 @@ class ApplicationDecision:
     customer_id: str
     as_of: date
     requested: str
+    requested_label: Label
     granted: bool
     qualifying: str
     check: ConditionResult
@@ -195,9 +197,9 @@ class ApplicationDecision:
         """The verdict, the figures and what is missing, in *lang*."""
         zh = Lang(lang) is Lang.ZH
         if zh:
-            head = f"申请 {self.requested}：" + ("批准" if self.granted else "不予批准")
+            head = f"申请{self.requested_label.zh}：" + ("批准" if self.granted else "不予批准")
         else:
-            head = f"application for {self.requested}: " + (
+            head = f"application for {self.requested_label.en}: " + (
                 "granted" if self.granted else "refused"
             )
         lines = [head, *self.check.lines(lang, 1)]
@@ -412,6 +414,7 @@ def apply_for(
         customer_id=customer.customer_id,
         as_of=as_of,
         requested=tier,
+        requested_label=wanted.label,
         granted=granted,
         qualifying=decision.tier,
         check=result,

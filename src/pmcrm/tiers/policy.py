@@ -26,7 +26,7 @@ is an unordered ladder).
 Traceback (most recent call last):
 ...
 pmcrm.errors.InvalidValue: 'amount' must be <= 50000 CNY (the threshold of the higher tier
-'gold'): 100000 CNY
+'gold'): '100000 CNY'
 """
 
 from collections.abc import Iterator

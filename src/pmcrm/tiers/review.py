@@ -44,7 +44,7 @@ from pmcrm.tiers.policy import (
     TierPolicy,
 )
 from pmcrm.validators import at_least, at_most, min_items, text
-from pmcrm.values import LabelledEnum, Lang, Money
+from pmcrm.values import Label, LabelledEnum, Lang, Money
 
 __all__ = [
     "CooperationRefusal",
@@ -244,6 +244,8 @@ class ReviewOutcome:
         action: What was decided.
         from_tier: The tier before.
         to_tier: The tier after (for a notice: the tier it would move to).
+        from_label: The label of *from_tier*.
+        to_label: The label of *to_tier*.
         notice: The notice issued or still pending, if any.
         record: The member record after the review.
         reasons: Why, with the figures, in zh and en.
@@ -254,13 +256,15 @@ class ReviewOutcome:
     action: ReviewAction
     from_tier: str
     to_tier: str
+    from_label: Label
+    to_label: Label
     notice: DowngradeNotice | None
     record: MemberRecord
     reasons: tuple[Reason, ...]
 
     def explain(self, lang: Lang | str = Lang.EN) -> str:
         """The action and its reasons, in *lang*."""
-        head = f"{self.action.text(lang)}: {self.from_tier} → {self.to_tier}"
+        head = f"{self.action.text(lang)}: {self.from_label.get(lang)} → {self.to_label.get(lang)}"
         return "\n".join([head, *(r.text(lang) for r in self.reasons)])
 
 
@@ -373,9 +377,13 @@ def triggers(
                 DowngradeCause.NOT_QUALIFIED,
                 Reason(
                     code="review.not_qualified",
-                    zh="不再符合等级条件：当前 {tier}，符合 {qualifying}",
-                    en="no longer qualifies: holds {tier}, qualifies for {qualifying}",
-                    figures=(("tier", record.tier), ("qualifying", qualifying.tier)),
+                    zh="不再符合等级条件：当前 {tier_zh}，符合 {qualifying_zh}",
+                    en="no longer qualifies: holds {tier_en}, qualifies for {qualifying_en}",
+                    figures=(
+                        *_tier_figures(policy.ladder, record.tier),
+                        ("qualifying_zh", policy.ladder.label(qualifying.tier).zh),
+                        ("qualifying_en", policy.ladder.label(qualifying.tier).en),
+                    ),
                 ),
             )
         )
@@ -396,7 +404,13 @@ def _target(ladder: TierLadder, step: DowngradeStep, current: str, qualifying_ra
 # --- the review ---------------------------------------------------------------------
 
 
+def _tier_figures(ladder: TierLadder, tier: str) -> tuple[tuple[str, str], ...]:
+    label = ladder.label(tier)
+    return (("tier_zh", label.zh), ("tier_en", label.en))
+
+
 def _outcome(  # noqa: PLR0917 - a private helper with one call shape
+    ladder: TierLadder,
     record: MemberRecord,
     on: date,
     action: ReviewAction,
@@ -410,6 +424,8 @@ def _outcome(  # noqa: PLR0917 - a private helper with one call shape
         action=action,
         from_tier=record.tier,
         to_tier=to_tier,
+        from_label=ladder.label(record.tier),
+        to_label=ladder.label(to_tier),
         notice=new_record.notice,
         record=new_record,
         reasons=tuple(reasons),
@@ -453,11 +469,15 @@ def review(
                     ("causes_en", ", ".join(c.label.en for c in notice.causes)),
                 ),
             )
-            return _outcome(record, on, ReviewAction.LAPSED, record.tier, cleared, (cured,))
+            return _outcome(
+                ladder, record, on, ReviewAction.LAPSED, record.tier, cleared, (cured,)
+            )
         if on < notice.effective_on:
-            return _outcome(record, on, ReviewAction.PENDING, notice.to_tier, record, still)
+            return _outcome(
+                ladder, record, on, ReviewAction.PENDING, notice.to_tier, record, still
+            )
         moved = attrs.evolve(record, tier=notice.to_tier, since=on, notice=None)
-        return _outcome(record, on, ReviewAction.DOWNGRADE, notice.to_tier, moved, still)
+        return _outcome(ladder, record, on, ReviewAction.DOWNGRADE, notice.to_tier, moved, still)
     qualifying = evaluate(customer, ladder, on, record.designations)
     if present:
         to_tier = _target(ladder, policy.review.downgrade_to, record.tier, qualifying.rank)
@@ -470,6 +490,7 @@ def review(
                 causes=tuple(c for c, _ in present),
             )
             return _outcome(
+                ladder,
                 record,
                 on,
                 ReviewAction.NOTICE,
@@ -477,9 +498,15 @@ def review(
                 attrs.evolve(record, notice=issued),
                 (r for _, r in present),
             )
+    if present:
+        # Nowhere lower to go (the base tier): stay, and no upgrade while a cause remains.
+        return _outcome(
+            ladder, record, on, ReviewAction.STAY, record.tier, record, (r for _, r in present)
+        )
     if qualifying.rank < current_rank:
         moved = attrs.evolve(record, tier=qualifying.tier, since=on)
         return _outcome(
+            ladder,
             record,
             on,
             ReviewAction.UPGRADE,
@@ -488,13 +515,14 @@ def review(
             (
                 Reason(
                     code="review.upgrade",
-                    zh="符合更高等级 {tier}",
-                    en="qualifies for the higher tier {tier}",
-                    figures=(("tier", qualifying.tier),),
+                    zh="符合更高等级：{tier_zh}",
+                    en="qualifies for the higher tier {tier_en}",
+                    figures=_tier_figures(ladder, qualifying.tier),
                 ),
             ),
         )
     return _outcome(
+        ladder,
         record,
         on,
         ReviewAction.STAY,
@@ -503,9 +531,9 @@ def review(
         (
             Reason(
                 code="review.stay",
-                zh="保持 {tier}",
-                en="stays {tier}",
-                figures=(("tier", record.tier),),
+                zh="保持 {tier_zh}",
+                en="stays {tier_en}",
+                figures=_tier_figures(ladder, record.tier),
             ),
         ),
     )
@@ -535,16 +563,18 @@ def _apply_override(
     )
     if override.kind is OverrideKind.RETAIN or override.tier == record.tier:
         kept = attrs.evolve(record, notice=None)
-        return _outcome(record, on, ReviewAction.STAY, record.tier, kept, (why,))
+        return _outcome(ladder, record, on, ReviewAction.STAY, record.tier, kept, (why,))
     if ladder.rank(override.tier) < ladder.rank(record.tier):
         moved = attrs.evolve(record, tier=override.tier, since=on, notice=None)
-        return _outcome(record, on, ReviewAction.UPGRADE, override.tier, moved, (why,))
+        return _outcome(ladder, record, on, ReviewAction.UPGRADE, override.tier, moved, (why,))
     notice = record.notice
     if notice is not None and DowngradeCause.MANUAL in notice.causes:
         if on < notice.effective_on:
-            return _outcome(record, on, ReviewAction.PENDING, notice.to_tier, record, (why,))
+            return _outcome(
+                ladder, record, on, ReviewAction.PENDING, notice.to_tier, record, (why,)
+            )
         moved = attrs.evolve(record, tier=notice.to_tier, since=on, notice=None)
-        return _outcome(record, on, ReviewAction.DOWNGRADE, notice.to_tier, moved, (why,))
+        return _outcome(ladder, record, on, ReviewAction.DOWNGRADE, notice.to_tier, moved, (why,))
     issued = DowngradeNotice(
         issued_on=on,
         effective_on=on + timedelta(days=policy.review.notice_days),
@@ -553,7 +583,13 @@ def _apply_override(
         causes=(DowngradeCause.MANUAL,),
     )
     return _outcome(
-        record, on, ReviewAction.NOTICE, override.tier, attrs.evolve(record, notice=issued), (why,)
+        ladder,
+        record,
+        on,
+        ReviewAction.NOTICE,
+        override.tier,
+        attrs.evolve(record, notice=issued),
+        (why,),
     )
 
 
