@@ -778,3 +778,51 @@ def test_policy_round_trip_property(customer: Customer) -> None:
     policy = structure(POLICY_DATA, TierPolicy)
     again = structure(unstructure(policy), TierPolicy)
     assert evaluate(customer, again.ladder, AS_OF) == evaluate(customer, policy.ladder, AS_OF)
+
+
+POLICY_TOML = """
+[[ladder.tiers]]
+name = "diamond"
+label = { zh = "钻石", en = "Diamond" }
+condition = { type = "any_of", conditions = [
+  { type = "annual_fee", amount = { amount = "200000" } },
+  { type = "designated" },
+] }
+
+[[ladder.tiers]]
+name = "gold"
+label = { zh = "黄金", en = "Gold" }
+condition = { type = "referrals", count = 2, window_months = 24 }
+
+[review]
+notice_days = 30
+arrears_days = 90
+arrears_amount = { amount = "5000.00" }
+schedule = { kind = "every_n_months", months = 6, anchor = "2026-01-01" }
+"""
+
+
+def test_policy_loads_from_toml() -> None:
+    """A policy written in TOML (parsed by the caller with tomllib) loads strictly."""
+    import tomllib
+
+    policy = structure(tomllib.loads(POLICY_TOML), TierPolicy)
+    assert policy.ladder.names == ("diamond", "gold", "regular")
+    assert policy.review.arrears_amount == cny("5000.00")
+    assert policy.review.schedule.anchor == date(2026, 1, 1)
+
+
+def test_order_check_sees_past_a_tier_without_the_condition() -> None:
+    """Fee 50,000 above a referrals-only tier above fee 100,000 is an inversion too."""
+    with pytest.raises(InvalidValue) as info:
+        TierLadder(
+            tiers=(
+                tier("a", "甲", AnnualFeeAtLeast(amount=cny("50000"))),
+                tier("b", "乙", ReferralsAtLeast(count=1, window_months=12)),
+                tier("c", "丙", AnnualFeeAtLeast(amount=cny("100000"))),
+            )
+        )
+    assert info.value.subpath == ".tiers[2].condition.conditions[0].amount"
+    assert info.value.message_zh == (
+        "'amount' 不能超过更高等级 'a' 的门槛 50000 CNY：'100000 CNY'"
+    )

@@ -98,6 +98,10 @@ ERROR_CODES: Mapping[str, tuple[str, str]] = {
         "'{field}' 不接受浮点数，请使用 Decimal、整数或字符串：{value}",
         "'{field}' does not accept floats; use a Decimal, an int or a string: {value}",
     ),
+    "ladder_order": (
+        "'{field}' 不能超过更高等级 '{tier}' 的门槛 {bound}：{value}",
+        "'{field}' must not exceed {bound}, the threshold of the higher tier '{tier}': {value}",
+    ),
     "invalid": ("'{field}' 无效：{detail}", "'{field}' is invalid: {detail}"),
 }
 

@@ -156,12 +156,13 @@ def sample_tier_policy() -> TierPolicy:
 
     >>> for tier in sample_tier_policy().ladder.tiers:
     ...     print(tier.describe("en"))  # doctest: +NORMALIZE_WHITESPACE
-    Diamond: any of: (annual property-service fee >= 200000.00 CNY; 5 consecutive fee years,
-        each >= 150000.00 CNY; designated by management)
-    Platinum: any of: (annual property-service fee >= 100000.00 CNY; 4 consecutive fee years,
-        each >= 80000.00 CNY; >= 4 community activities in 12 months)
-    Gold: any of: (annual property-service fee >= 30000.00 CNY; 5 fee years in all,
-        each >= 12000.00 CNY; >= 1 referrals in 12 months)
+    Diamond: any of: (annual property-service fee >= 200000.00 CNY (in one of the last 2 fee
+        years); 5 consecutive fee years, each >= 150000.00 CNY; designated by management)
+    Platinum: any of: (annual property-service fee >= 100000.00 CNY (in one of the last 2 fee
+        years); 4 consecutive fee years, each >= 80000.00 CNY; >= 4 community activities in
+        12 months)
+    Gold: any of: (annual property-service fee >= 30000.00 CNY (in one of the last 2 fee
+        years); 5 fee years in all, each >= 12000.00 CNY; >= 1 referrals in 12 months)
     >>> review = sample_tier_policy().review
     >>> [(d.month, d.day) for d in review.schedule.dates], review.notice_days
     ([(1, 1), (7, 1)], 30)

@@ -25,8 +25,8 @@ is an unordered ladder).
 ... )
 Traceback (most recent call last):
 ...
-pmcrm.errors.InvalidValue: 'amount' must be <= 50000 CNY (the threshold of the higher tier
-'gold'): '100000 CNY'
+pmcrm.errors.InvalidValue: 'amount' must not exceed 50000 CNY, the threshold of the higher
+tier 'gold': '100000 CNY'
 """
 
 from collections.abc import Iterator
@@ -174,7 +174,12 @@ def _easier(higher: tuple[object, ...], lower: tuple[object, ...]) -> bool:
 
 
 def check_ladder(ladder: TierLadder) -> None:
-    """Adjacent tiers' comparable thresholds respect the order of the ladder."""
+    """Comparable thresholds respect the order of the ladder.
+
+    Every tier is compared with every higher tier (not only its neighbour),
+    so a tier without a fee condition cannot hide an inversion between the
+    tiers around it.
+    """
     if ladder.base_name in {t.name for t in ladder.tiers}:
         raise InvalidValue(
             "base_name",
@@ -183,27 +188,27 @@ def check_ladder(ladder: TierLadder) -> None:
             what="tier name",
             subpath=".base_name",
         )
-    for index in range(1, len(ladder.tiers)):
-        higher, lower = ladder.tiers[index - 1], ladder.tiers[index]
-        above = {}
-        for _, part in _top_level(higher.condition):
-            found = _threshold(part)
-            if found is not None:
-                above[found[0]] = found[1]
-        for subpath, part in _top_level(lower.condition):
-            found = _threshold(part)
-            if found is None or found[0] not in above:
-                continue
-            key, values, field = found
-            if _easier(above[key], values):
-                shown = ", ".join(str(v) for v in above[key])
-                raise InvalidValue(
-                    field,
-                    "le",
-                    value=", ".join(str(v) for v in values),
-                    bound=f"{shown} (the threshold of the higher tier {higher.name!r})",
-                    subpath=f".tiers[{index}].condition{subpath}.{field}",
-                )
+    for index, lower in enumerate(ladder.tiers):
+        for higher in ladder.tiers[:index]:
+            above = {}
+            for _, part in _top_level(higher.condition):
+                found = _threshold(part)
+                if found is not None:
+                    above[found[0]] = found[1]
+            for subpath, part in _top_level(lower.condition):
+                found = _threshold(part)
+                if found is None or found[0] not in above:
+                    continue
+                key, values, field = found
+                if _easier(above[key], values):
+                    raise InvalidValue(
+                        field,
+                        "ladder_order",
+                        value=", ".join(str(v) for v in values),
+                        bound=", ".join(str(v) for v in above[key]),
+                        tier=higher.name,
+                        subpath=f".tiers[{index}].condition{subpath}.{field}",
+                    )
 
 
 class DowngradeStep(LabelledEnum):
