@@ -10,6 +10,7 @@ decimals come only from strings or integers, date-times must carry an
 offset, and every string and list has a size limit.  A fault is reported
 with its path, and every fault in the input is reported at once:
 
+>>> from pmcrm.customers import PropertyUnit
 >>> structure({"code": "A-1", "property_type": "house", "area": -3}, PropertyUnit)
 Traceback (most recent call last):
 ...
@@ -49,6 +50,8 @@ from pmcrm.errors import (
     ValidationError,
     ValidationReport,
 )
+from pmcrm.segmentation import CRITERIA, Criterion
+from pmcrm.tiers.conditions import CONDITIONS, Condition
 from pmcrm.validators import _Each
 from pmcrm.values import sensitive_types
 
@@ -115,8 +118,10 @@ class PmcrmConverter(cattrs.Converter):
 
     Use :meth:`load` and :meth:`dump` (or the module functions
     :func:`structure` and :func:`unstructure`).  Register hooks for your
-    own types with the usual cattrs API; the fast path then steps aside for
-    any class that reaches a type it does not know.
+    own types with the usual cattrs API (and tagged unions with
+    :meth:`register_variants`); the fast paths cannot know what your hooks
+    do, so from then on this converter loads and dumps with the cattrs
+    machinery only.
 
     Loading takes a *fast path* first: Python code generated once per class
     that checks valid input as strictly as the detailed converter and builds
@@ -149,6 +154,8 @@ class PmcrmConverter(cattrs.Converter):
         self._fast_unstructure: dict[Any, Callable[[Any], Any] | None] = {}
         self._variants: dict[Any, tuple[str, dict[str, type[Any]]]] = {}
         self._install_hooks()
+        # Set once pmcrm's own hooks are in: a later registration clears it.
+        self._use_fast_paths = True
         self._sealed = sealed
 
     # --- configuration -------------------------------------------------------
@@ -162,34 +169,37 @@ class PmcrmConverter(cattrs.Converter):
         if hasattr(self, "_fast_structure"):
             self._fast_structure.clear()
             self._fast_unstructure.clear()
+        # The fast paths hard-code pmcrm's own hooks: they would ignore a hook
+        # of the user's (for str, Decimal, a variant base…), so they stop.
+        self._use_fast_paths = False
 
     def register_structure_hook(self, *args: Any, **kwargs: Any) -> Any:
-        """As :meth:`cattrs.Converter.register_structure_hook`; resets the fast path."""
+        """As :meth:`cattrs.Converter.register_structure_hook`; turns the fast paths off."""
         self._changed()
         return super().register_structure_hook(*args, **kwargs)
 
     def register_structure_hook_func(self, *args: Any, **kwargs: Any) -> None:
-        """As in cattrs; resets the fast path."""
+        """As in cattrs; turns the fast paths off."""
         self._changed()
         super().register_structure_hook_func(*args, **kwargs)
 
     def register_structure_hook_factory(self, *args: Any, **kwargs: Any) -> Any:
-        """As in cattrs; resets the fast path."""
+        """As in cattrs; turns the fast paths off."""
         self._changed()
         return super().register_structure_hook_factory(*args, **kwargs)
 
     def register_unstructure_hook(self, *args: Any, **kwargs: Any) -> Any:
-        """As in cattrs; resets the fast path."""
+        """As in cattrs; turns the fast paths off."""
         self._changed()
         return super().register_unstructure_hook(*args, **kwargs)
 
     def register_unstructure_hook_func(self, *args: Any, **kwargs: Any) -> None:
-        """As in cattrs; resets the fast path."""
+        """As in cattrs; turns the fast paths off."""
         self._changed()
         super().register_unstructure_hook_func(*args, **kwargs)
 
     def register_unstructure_hook_factory(self, *args: Any, **kwargs: Any) -> Any:
-        """As in cattrs; resets the fast path."""
+        """As in cattrs; turns the fast paths off."""
         self._changed()
         return super().register_unstructure_hook_factory(*args, **kwargs)
 
@@ -213,6 +223,8 @@ class PmcrmConverter(cattrs.Converter):
         self.register_structure_hook_factory(_is_tuple_of, self._tuple_hook)
         self.register_unstructure_hook_factory(_is_tuple_of, self._tuple_dump_hook)
         self.register_structure_hook_factory(attrs.has, self._attrs_hook)
+        self.register_variants(Criterion, CRITERIA)
+        self.register_variants(Condition, CONDITIONS)
 
     def _sensitive_hook(self, cls: type[Any]) -> Callable[[Any, Any], Any]:
         max_string = self.limits.max_string
@@ -382,8 +394,9 @@ class PmcrmConverter(cattrs.Converter):
                 raise PmcrmError(f"{type(obj).__name__} is not a registered variant of {base}")
             return {tag_key: tag, **converter.dump(obj)}
 
-        super().register_structure_hook_func(lambda t: t is base, load)
-        super().register_unstructure_hook_func(lambda t: t is base, dump)
+        # ``==``, not ``is``: two spellings of ``A | B`` are equal, not identical.
+        super().register_structure_hook_func(lambda t: t == base, load)
+        super().register_unstructure_hook_func(lambda t: t == base, dump)
 
     # --- loading -------------------------------------------------------------
 
@@ -396,7 +409,7 @@ class PmcrmConverter(cattrs.Converter):
         """
         fast = self._fast_structure.get(cl, _MISSING)
         if fast is _MISSING:
-            fast = _compile_structure(self, cl)
+            fast = _compile_structure(self, cl) if self._use_fast_paths else None
             self._fast_structure[cl] = fast
         if fast is not None:
             try:
@@ -418,7 +431,7 @@ class PmcrmConverter(cattrs.Converter):
         cl = type(obj)
         fast = self._fast_unstructure.get(cl, _MISSING)
         if fast is _MISSING:
-            fast = _compile_unstructure(self, cl)
+            fast = _compile_unstructure(self, cl) if self._use_fast_paths else None
             self._fast_unstructure[cl] = fast
         if fast is not None:
             return fast(obj)
@@ -505,7 +518,9 @@ def _walk(exc: BaseException, path: str) -> Iterator[ReportEntry]:
         for key in sorted(exc.extra_fields, key=repr):
             yield _entry(_key_path(path, key), "extra_key", {"value": ""})
     elif isinstance(exc, KeyError) and any(
-        isinstance(n, AttributeValidationNote) for n in getattr(exc, "__notes__", ())
+        # The key lookup of a missing field, not a KeyError from inside a hook.
+        isinstance(n, AttributeValidationNote) and exc.args == (n.name,)
+        for n in getattr(exc, "__notes__", ())
     ):
         yield _entry(path, "missing", {"value": ""})
     else:
@@ -530,6 +545,9 @@ class _Gen:
             "_date": _parse.parse_date,
             "_dt": _parse.parse_datetime,
             "_int": _parse.parse_int,
+            "_MISSING": _MISSING,
+            "_new": object.__new__,
+            "_set": object.__setattr__,
         }
         self.functions: dict[Any, str] = {}
         self.lines: list[str] = []
@@ -590,23 +608,43 @@ class _Gen:
         fields = attrs.fields(cl)
         known = self.name("keys", frozenset(a.name for a in fields))
         cls = self.name("cls", cl)
-        body = [f"def {fn}(d):", "    if type(d) is not dict: _Fail()", "    kw = {}"]
+        body = [f"def {fn}(d):", "    if type(d) is not dict: _Fail()"]
         if self.converter.forbid_extra_keys:
             body.append(f"    if not {known}.issuperset(d): _Fail()")
+        sets = []
         for a in fields:
             if not a.init:  # pragma: no cover - pmcrm models have no such fields
                 raise _Unsupported(cl)
-            key = a.alias or a.name
             var = f"v_{a.name}"
             value_expr = self.expr(a.type, var)
+            check = []
+            if a.validator is not None:
+                # The same validator attrs' __init__ would run, on the same value.
+                check = [f"{self.name('val', a.validator)}(None, {self.name('attr', a)}, {var})"]
             if a.default is attrs.NOTHING:
-                body.append(f"    {var} = d[{a.name!r}]")
-                body.append(f"    kw[{key!r}] = {value_expr}")
+                body.append(
+                    f"    {var} = {value_expr.replace(var, f'd[{a.name!r}]')}"
+                    if value_expr.count(var) == 1
+                    else f"    {var} = d[{a.name!r}]"
+                )
+                if value_expr.count(var) != 1:
+                    body.append(f"    {var} = {value_expr}")
+                body.extend(f"    {line}" for line in check)
             else:
-                body.append(f"    if {a.name!r} in d:")
-                body.append(f"        {var} = d[{a.name!r}]")
-                body.append(f"        kw[{key!r}] = {value_expr}")
-        body.append(f"    return {cls}(**kw)")
+                if isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
+                    raise _Unsupported(cl)  # pragma: no cover - pmcrm models use plain defaults
+                body.append(f"    {var} = d.get({a.name!r}, _MISSING)")
+                body.append(f"    if {var} is _MISSING:")
+                body.append(f"        {var} = {self.name('default', a.default)}")
+                body.append("    else:")
+                body.append(f"        {var} = {value_expr}")
+                body.extend(f"        {line}" for line in check)
+            sets.append(f"    _set(o, {a.name!r}, {var})")
+        body.append(f"    o = _new({cls})")
+        body.extend(sets)
+        if hasattr(cl, "__attrs_post_init__"):
+            body.append("    o.__attrs_post_init__()")
+        body.append("    return o")
         self.lines.extend(body)
         return fn
 

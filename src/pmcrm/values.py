@@ -86,7 +86,7 @@ class Lang(enum.Enum):
     EN = "en"
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Label:
     """A text in Chinese (zh-CN) and English.
 
@@ -181,7 +181,7 @@ def _as_decimal(value: Decimal | int | str, field: str) -> Decimal:
         raise InvalidValue(field, "decimal", value=value) from None
 
 
-@attrs.frozen(order=False)
+@attrs.frozen(order=False, weakref_slot=False)
 class Money:
     """An amount of money: a :class:`~decimal.Decimal` and a currency.
 
@@ -312,7 +312,8 @@ class Money:
 
         Raises:
             InvalidValue: the amount is not a whole number of units, or a
-                weight is negative, or no weight is positive.
+                weight is negative or not finite, or no weight is positive,
+                or the unit is not positive.
         """
         step = self.unit if unit is None else unit
         return tuple(
@@ -331,9 +332,17 @@ def allocate_amount(
 
     The rule behind :meth:`Money.allocate`.
     """
+    if unit <= 0:
+        raise InvalidValue("unit", "gt", value=unit, bound=0)
     if not weights:
         raise InvalidValue("weights", "min_items", value=[], bound=1, length=0)
-    exact_weights = [Fraction(_as_decimal(w, "weights")) for w in weights]
+    decimal_weights = [_as_decimal(w, "weights") for w in weights]
+    for d in decimal_weights:
+        if not d.is_finite():
+            raise InvalidValue(
+                "weights", "format", value=d, what="finite number", what_zh="有限数"
+            )
+    exact_weights = [Fraction(d) for d in decimal_weights]
     for w in exact_weights:
         if w < 0:
             raise InvalidValue("weights", "ge", value=w, bound=0)
@@ -361,12 +370,12 @@ def allocate_amount(
     return [MONEY_CONTEXT.multiply(Decimal(sign * f), unit) for f in floors]
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Rate:
     """A bounded rate such as a discount or a share, between 0 and 1.
 
     >>> Rate.percent(5).apply(Money.of("200.00"))
-    Money(amount=Decimal('10.00'), currency='CNY')
+    Money(amount=Decimal('10.0000'), currency='CNY')
     >>> str(Rate.percent("12.5"))
     '12.5%'
 
@@ -401,7 +410,7 @@ class Rate:
         return f"{pct:f}%"
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Period:
     """A half-open range of dates: ``start`` is in it, ``end`` is not.
 
@@ -568,7 +577,7 @@ def _check_address(_inst: object, _attr: "attrs.Attribute[str]", value: object) 
     _text("address", value, 200)
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, weakref_slot=False)
 class MobileNumber(_Sensitive):
     """A mainland mobile number, masked as ``138****1234`` when shown.
 
@@ -585,7 +594,7 @@ class MobileNumber(_Sensitive):
         return mask_mobile(self._value)
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, weakref_slot=False)
 class IdCardNumber(_Sensitive):
     """A resident ID-card number (身份证号), checked and masked.
 
@@ -601,7 +610,7 @@ class IdCardNumber(_Sensitive):
         return mask_id_card(self._value)
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, weakref_slot=False)
 class PersonName(_Sensitive):
     """A person's (or contact's) name, masked as ``张**`` when shown.
 
@@ -617,7 +626,7 @@ class PersonName(_Sensitive):
         return mask_name(self._value)
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, weakref_slot=False)
 class Address(_Sensitive):
     """A postal address, masked after its first few characters.
 
