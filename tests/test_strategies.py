@@ -282,7 +282,15 @@ def test_from_type_uses_the_registered_strategies(cl: type[Any], data: st.DataOb
     """After registration, st.from_type builds valid values of every model."""
     value = data.draw(st.from_type(cl))
     assert isinstance(value, cl)
-    attrs.validate(value)
+    check_valid(value)
+
+
+def check_valid(value: Any) -> None:
+    """Run an attrs value's validators, or rebuild a personal-data value from its text."""
+    if attrs.has(type(value)):
+        attrs.validate(value)
+    else:
+        assert type(value)(value.reveal()) == value
 
 
 def assert_draws(cl: type[Any]) -> None:
@@ -291,7 +299,7 @@ def assert_draws(cl: type[Any]) -> None:
     @given(st.from_type(cl))
     def draws(value: Any) -> None:
         assert isinstance(value, cl)
-        attrs.validate(value)
+        check_valid(value)
 
     draws()
 

@@ -16,6 +16,7 @@ from decimal import (
 from fractions import Fraction
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -655,3 +656,35 @@ def test_masked_address_keeps_a_short_prefix(address: Address) -> None:
     assert full.startswith(shown)
     assert len(shown) <= min(6, len(full) // 3)
     assert full not in repr(address)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        MobileNumber("13812341234"),
+        IdCardNumber("11010519491231002X"),
+        PersonName("张伟明"),
+        Address("溪岚市临江路 8 号"),
+    ],
+    ids=lambda v: type(v).__name__,
+)
+def test_personal_data_values_are_immutable_hashable_and_picklable(value: Any) -> None:
+    """Masked types compare by value, refuse changes, pickle, and never leak through asdict."""
+    import pickle
+
+    same = type(value)(value.reveal())
+    assert same == value
+    assert hash(same) == hash(value)
+    assert value != value.reveal()
+    assert pickle.loads(pickle.dumps(value)) == value  # noqa: S301 - our own bytes
+    with pytest.raises(AttributeError, match="immutable"):
+        value._value = "x"
+    with pytest.raises(AttributeError, match="immutable"):
+        del value._value
+
+    @attrs.frozen
+    class Holder:
+        held: Any
+
+    dumped = attrs.asdict(Holder(held=value))
+    assert value.reveal() not in repr(dumped)

@@ -514,10 +514,41 @@ def id_card_is_valid(number: str) -> bool:
 
 
 class _Sensitive:
-    """Shared behaviour of the masked personal-data types."""
+    """Shared behaviour of the masked personal-data types.
 
-    __slots__ = ()
+    Deliberately *not* an attrs class: :func:`attrs.asdict` and
+    :func:`attrs.astuple` of a customer keep these objects as they are
+    (masked when shown) instead of copying the full value into a dict.
+    Instances are immutable, compared and hashed by value, and pickle.
+    """
+
+    __slots__ = ("_value",)
     _value: str
+
+    def __init__(self, value: str) -> None:
+        self._check(value)
+        object.__setattr__(self, "_value", value)
+
+    @staticmethod
+    def _check(value: object) -> None:
+        raise NotImplementedError  # pragma: no cover - every subclass overrides it
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._value == other._value
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._value))
+
+    def __reduce__(self) -> tuple[type["_Sensitive"], tuple[str]]:
+        return (type(self), (self._value,))
 
     def reveal(self) -> str:
         """The full value.  Call this only where the full value is needed."""
@@ -547,7 +578,7 @@ def _text(field: str, value: object, max_length: int) -> str:
     return value
 
 
-def _check_mobile(_inst: object, _attr: "attrs.Attribute[str]", value: object) -> None:
+def _check_mobile(value: object) -> None:
     if not _MOBILE.match(_text("mobile", value, 11)):
         raise InvalidValue(
             "mobile",
@@ -558,7 +589,7 @@ def _check_mobile(_inst: object, _attr: "attrs.Attribute[str]", value: object) -
         )
 
 
-def _check_id_card(_inst: object, _attr: "attrs.Attribute[str]", value: object) -> None:
+def _check_id_card(value: object) -> None:
     if not id_card_is_valid(_text("id_number", value, 18)):
         raise InvalidValue(
             "id_number",
@@ -569,15 +600,14 @@ def _check_id_card(_inst: object, _attr: "attrs.Attribute[str]", value: object) 
         )
 
 
-def _check_name(_inst: object, _attr: "attrs.Attribute[str]", value: object) -> None:
+def _check_name(value: object) -> None:
     _text("name", value, 100)
 
 
-def _check_address(_inst: object, _attr: "attrs.Attribute[str]", value: object) -> None:
+def _check_address(value: object) -> None:
     _text("address", value, 200)
 
 
-@attrs.frozen(repr=False, weakref_slot=False)
 class MobileNumber(_Sensitive):
     """A mainland mobile number, masked as ``138****1234`` when shown.
 
@@ -586,7 +616,8 @@ class MobileNumber(_Sensitive):
     ('138****1234', '13812341234')
     """
 
-    _value: str = attrs.field(validator=_check_mobile, alias="value")
+    __slots__ = ()
+    _check = staticmethod(_check_mobile)
 
     @property
     def masked(self) -> str:
@@ -594,7 +625,6 @@ class MobileNumber(_Sensitive):
         return mask_mobile(self._value)
 
 
-@attrs.frozen(repr=False, weakref_slot=False)
 class IdCardNumber(_Sensitive):
     """A resident ID-card number (身份证号), checked and masked.
 
@@ -602,7 +632,8 @@ class IdCardNumber(_Sensitive):
     IdCardNumber('110105********002X')
     """
 
-    _value: str = attrs.field(validator=_check_id_card, alias="value")
+    __slots__ = ()
+    _check = staticmethod(_check_id_card)
 
     @property
     def masked(self) -> str:
@@ -610,7 +641,6 @@ class IdCardNumber(_Sensitive):
         return mask_id_card(self._value)
 
 
-@attrs.frozen(repr=False, weakref_slot=False)
 class PersonName(_Sensitive):
     """A person's (or contact's) name, masked as ``张**`` when shown.
 
@@ -618,7 +648,8 @@ class PersonName(_Sensitive):
     (PersonName('张**'), PersonName('L* **'))
     """
 
-    _value: str = attrs.field(validator=_check_name, alias="value")
+    __slots__ = ()
+    _check = staticmethod(_check_name)
 
     @property
     def masked(self) -> str:
@@ -626,7 +657,6 @@ class PersonName(_Sensitive):
         return mask_name(self._value)
 
 
-@attrs.frozen(repr=False, weakref_slot=False)
 class Address(_Sensitive):
     """A postal address, masked after its first few characters.
 
@@ -634,7 +664,8 @@ class Address(_Sensitive):
     Address('上海市浦东新****')
     """
 
-    _value: str = attrs.field(validator=_check_address, alias="value")
+    __slots__ = ()
+    _check = staticmethod(_check_address)
 
     @property
     def masked(self) -> str:
