@@ -50,7 +50,7 @@ from pmcrm.tiers import (
     evaluate_tree,
     explain_tier,
 )
-from pmcrm.values import Label, Money, PersonName
+from pmcrm.values import Label, Lang, Money, PersonName
 
 AS_OF = date(2026, 11, 23)
 CTX = TierContext(as_of=AS_OF, tier="gold")
@@ -479,12 +479,17 @@ def test_non_any_of_tier_conditions() -> None:
 
 
 def test_compiled_evaluator_context_cache_is_bounded() -> None:
-    """Many distinct days do not grow the generated evaluator's cache without bound."""
-    decide = compile_ladder(LADDER)
-    customer = make_customer({2026: "200000"})
-    results = {decide(customer, date(2026, 1, 1).replace(day=1 + i % 28), ()) for i in range(100)}
-    results |= {decide(customer, date(2000 + i, 6, 1), ()) for i in range(70)}
-    assert (0, 0) in results
+    """Custom conditions get contexts, cached per day but bounded, or built for designations."""
+    ladder = TierLadder(
+        tiers=(Tier(name="vip", label=Label(zh="贵宾", en="VIP"), condition=HasTag(tag="board")),)
+    )
+    decide = compile_ladder(ladder)
+    board = attrs.evolve(make_customer(), tags=("board",))
+    results = {decide(board, date(2000 + i, 6, 1), ()) for i in range(70)}
+    assert results == {(0, -1)}
+    designation = Designation(tier="vip", by="GM", on=date(2020, 1, 1), reason="r")
+    assert decide(make_customer(), AS_OF, (designation,)) == (1, -1)
+    assert decide(board, AS_OF, (designation,)) == (0, -1)
 
 
 def test_explanation_trace_stops_at_the_decided_tier() -> None:
@@ -631,7 +636,7 @@ class HasTag:
         passed = self.holds(customer, context)
         return ConditionResult(passed=passed, reason=Reason(code="tag", zh="标签", en="tag"))
 
-    def describe(self, lang: str = "en") -> str:
+    def describe(self, lang: Lang | str = Lang.EN) -> str:
         """The rule in words."""
         return f"tag {self.tag}"
 
@@ -689,10 +694,31 @@ def tier_customers(draw: st.DrawFn) -> Customer:
     )
 
 
-@given(tier_customers(), st.sampled_from([AS_OF, date(2025, 12, 31), date(2027, 1, 1)]))
-def test_generated_evaluator_agrees_with_the_tree(customer: Customer, as_of: date) -> None:
+DESIGNATIONS = st.lists(
+    st.builds(
+        Designation,
+        tier=st.sampled_from(["diamond", "platinum", "gold", "other"]),
+        by=st.just("GM"),
+        on=DAYS,
+        reason=st.just("r"),
+        expires_on=st.one_of(st.none(), DAYS),
+    ),
+    max_size=2,
+).map(tuple)
+
+
+@given(
+    tier_customers(),
+    st.sampled_from([AS_OF, date(2025, 12, 31), date(2027, 1, 1)]),
+    DESIGNATIONS,
+)
+def test_generated_evaluator_agrees_with_the_tree(
+    customer: Customer, as_of: date, designations: tuple[Designation, ...]
+) -> None:
     """The compiled evaluator and the rule tree always decide the same."""
-    assert evaluate(customer, LADDER, as_of) == evaluate_tree(customer, LADDER, as_of)
+    assert evaluate(customer, LADDER, as_of, designations) == evaluate_tree(
+        customer, LADDER, as_of, designations
+    )
 
 
 @given(tier_customers())
@@ -826,3 +852,45 @@ def test_order_check_sees_past_a_tier_without_the_condition() -> None:
     assert info.value.message_zh == (
         "'amount' 不能超过更高等级 'a' 的门槛 50000 CNY：'100000 CNY'"
     )
+
+
+def test_equal_thresholds_share_one_name_in_the_generated_evaluator() -> None:
+    """Two tiers with the same fee threshold decide like the tree (the higher one wins)."""
+    same = AnnualFeeAtLeast(amount=cny("10"))
+    ladder = TierLadder(tiers=(tier("a", "甲", same), tier("b", "乙", same, Designated())))
+    customer = make_customer({2026: "10"})
+    assert evaluate(customer, ladder, AS_OF) == evaluate_tree(customer, ladder, AS_OF)
+    assert evaluate(customer, ladder, AS_OF).tier == "a"
+
+
+def test_fee_rules_refuse_mixed_currencies() -> None:
+    """A threshold in USD against fees in CNY is a CurrencyMismatch, not a silent answer."""
+    from pmcrm.errors import CurrencyMismatch
+
+    customer = make_customer({2026: "10"})
+    for rule in (
+        AnnualFeeAtLeast(amount=Money.of("1", "USD")),
+        ConsecutiveYears(years=1, each_at_least=Money.of("1", "USD")),
+        YearsOfPurchase(years=1, each_at_least=Money.of("1", "USD")),
+    ):
+        with pytest.raises(CurrencyMismatch):
+            rule.holds(customer, CTX)
+        ladder = TierLadder(tiers=(tier("a", "甲", rule),))
+        with pytest.raises(CurrencyMismatch):
+            evaluate(customer, ladder, AS_OF)
+    growth = TierLadder(
+        tiers=(tier("a", "甲", BusinessGrowthAtLeast(amount=Money.of("1", "USD"))),)
+    )
+    buyer = make_customer(purchases=((AS_OF, ServiceNeed.SPECIAL, "5"),))
+    with pytest.raises(CurrencyMismatch):
+        evaluate(buyer, growth, AS_OF)
+    assert AnnualFeeAtLeast(amount=Money.of("1", "USD")).holds(make_customer(), CTX) is False
+
+
+def test_a_fee_window_is_described() -> None:
+    """A window of more than one fee year is named in the rule's words."""
+    rule = AnnualFeeAtLeast(amount=cny("30000"), window_years=2)
+    assert rule.describe("en") == (
+        "annual property-service fee >= 30000 CNY (in one of the last 2 fee years)"
+    )
+    assert rule.describe("zh") == "年度物业服务费 >= 30000 CNY（近 2 个缴费年度之一）"

@@ -688,3 +688,32 @@ def test_personal_data_values_are_immutable_hashable_and_picklable(value: Any) -
 
     dumped = attrs.asdict(Holder(held=value))
     assert value.reveal() not in repr(dumped)
+
+
+def test_non_finite_and_overflowing_factors_are_refused() -> None:
+    """NaN, sNaN and infinite factors, and products past the bound, raise InvalidValue."""
+    for bad in ("NaN", "sNaN", "Infinity"):
+        with pytest.raises(InvalidValue, match="finite number"):
+            Money.of("1") * Decimal(bad)
+        with pytest.raises(InvalidValue):
+            Rate.percent(bad)
+    with pytest.raises(InvalidValue, match="10\\*\\*15"):
+        Money.of("50") * Decimal("1E+999999")
+
+
+def test_quantize_to_a_unit_that_is_not_a_power_of_ten() -> None:
+    """Cash rounding to 5 fen rounds to multiples of 0.05; a bad unit is refused."""
+    assert Money.of("2.675").quantize(Decimal("0.05")) == Money.of("2.70")
+    assert Money.of("2.62").quantize(Decimal("0.05")) == Money.of("2.60")
+    assert str(Money.of("2.625").quantize(Decimal("0.05"), rounding=ROUND_HALF_EVEN)) == "2.60 CNY"
+    for unit in (Decimal(0), Decimal("-0.01"), Decimal("NaN")):
+        with pytest.raises(InvalidValue, match="'unit' must be > 0"):
+            Money.of("1").quantize(unit)
+
+
+def test_a_datetime_is_not_silently_compared_with_a_period() -> None:
+    """``datetime in period`` raises a clear error instead of a TypeError."""
+    from datetime import UTC, datetime
+
+    with pytest.raises(InvalidValue, match="must be a date \\(not a datetime\\)"):
+        _ = datetime(2026, 1, 1, tzinfo=UTC) in Period.year(2026)

@@ -17,9 +17,10 @@ MobileNumber('138****1234')
 """
 
 import enum
+import functools
 import re
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import (
     ROUND_HALF_UP,
     Context,
@@ -172,13 +173,17 @@ def _as_decimal(value: Decimal | int | str, field: str) -> Decimal:
             got=type(value).__name__,
         )
     if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int):
+        result = value
+    elif isinstance(value, int):
         return Decimal(value)
-    try:
-        return Decimal(value)
-    except (InvalidOperation, TypeError):
-        raise InvalidValue(field, "decimal", value=value) from None
+    else:
+        try:
+            result = Decimal(value)
+        except (InvalidOperation, TypeError):
+            raise InvalidValue(field, "decimal", value=value) from None
+    if not result.is_finite():
+        raise InvalidValue(field, "format", value=value, what="finite number", what_zh="有限数值")
+    return result
 
 
 @attrs.frozen(order=False, weakref_slot=False)
@@ -242,9 +247,14 @@ class Money:
     def __mul__(self, factor: Decimal | int) -> "Money":
         if isinstance(factor, bool) or not isinstance(factor, (Decimal, int)):
             return NotImplemented
-        return Money(
-            amount=MONEY_CONTEXT.multiply(self.amount, Decimal(factor)), currency=self.currency
-        )
+        factor = _as_decimal(factor, "factor")
+        try:
+            product = MONEY_CONTEXT.multiply(self.amount, factor)
+        except Overflow:
+            raise InvalidValue(
+                "amount", "lt", value=factor, bound="10**15 in absolute value"
+            ) from None
+        return Money(amount=product, currency=self.currency)
 
     __rmul__ = __mul__
 
@@ -294,10 +304,17 @@ class Money:
         >>> from decimal import ROUND_HALF_EVEN
         >>> Money.of("2.665").quantize(rounding=ROUND_HALF_EVEN)
         Money(amount=Decimal('2.66'), currency='CNY')
+
+        A unit that is not a power of ten rounds to its multiples (cash
+        rounding to 5 fen, say):
+
+        >>> Money.of("2.675").quantize(Decimal("0.05"))
+        Money(amount=Decimal('2.70'), currency='CNY')
         """
-        step = self.unit if unit is None else unit
-        amount = self.amount.quantize(step, rounding=rounding, context=MONEY_CONTEXT)
-        return Money(amount=amount, currency=self.currency)
+        return Money(
+            amount=quantize_amount(self.amount, self.unit if unit is None else unit, rounding),
+            currency=self.currency,
+        )
 
     def allocate(
         self, weights: Sequence[Decimal | int], unit: Decimal | None = None
@@ -325,6 +342,18 @@ class Money:
         return f"{self.amount:f} {self.currency}"
 
 
+def quantize_amount(amount: Decimal, unit: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
+    """*amount* rounded to a multiple of *unit* with *rounding* (the rule of ``Money.quantize``).
+
+    Raises:
+        InvalidValue: *unit* is not a finite Decimal above zero.
+    """
+    if type(unit) is not Decimal or not unit.is_finite() or unit <= 0:
+        raise InvalidValue("unit", "gt", value=unit, bound=0)
+    steps = MONEY_CONTEXT.divide(amount, unit).to_integral_value(rounding=rounding)
+    return MONEY_CONTEXT.multiply(steps, unit).quantize(unit, context=MONEY_CONTEXT)
+
+
 def allocate_amount(
     amount: Decimal, weights: Sequence[Decimal | int], unit: Decimal
 ) -> list[Decimal]:
@@ -336,12 +365,7 @@ def allocate_amount(
         raise InvalidValue("unit", "gt", value=unit, bound=0)
     if not weights:
         raise InvalidValue("weights", "min_items", value=[], bound=1, length=0)
-    decimal_weights = [_as_decimal(w, "weights") for w in weights]
-    for d in decimal_weights:
-        if not d.is_finite():
-            raise InvalidValue(
-                "weights", "format", value=d, what="finite number", what_zh="有限数"
-            )
+    decimal_weights = [_as_decimal(w, "weights") for w in weights]  # finite, or refused
     exact_weights = [Fraction(d) for d in decimal_weights]
     for w in exact_weights:
         if w < 0:
@@ -445,12 +469,16 @@ class Period:
         """The *months* months up to and including *as_of*.
 
         It ends the day after *as_of* and starts *months* months before
-        that end, clipped to the month's end.
+        that end, clipped to the month's end.  Windows are immutable, so the
+        most recent ones are kept and reused (relativedelta is slow).
         """
-        end = as_of + timedelta(days=1)
-        return cls(start=end - relativedelta(months=months), end=end)
+        return _trailing(as_of, months)
 
     def __contains__(self, day: object) -> bool:
+        if isinstance(day, datetime):
+            raise InvalidValue(
+                "day", "type", value=day, expected="a date (not a datetime)", got="datetime"
+            )
         return isinstance(day, date) and self.start <= day < self.end
 
     @property
@@ -461,6 +489,13 @@ class Period:
     def overlaps(self, other: "Period") -> bool:
         """Whether the two periods share at least one day."""
         return self.start < other.end and other.start < self.end
+
+
+@functools.lru_cache(maxsize=1024)
+def _trailing(as_of: date, months: int) -> Period:
+    """The trailing window of :meth:`Period.trailing`, memoised."""
+    end = as_of + timedelta(days=1)
+    return Period(start=end - relativedelta(months=months), end=end)
 
 
 def check_period(start: date, end: date) -> None:

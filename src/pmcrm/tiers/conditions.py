@@ -29,12 +29,13 @@ their converter with
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
 import attrs
 
 from pmcrm.customers import Customer, ServiceNeed
-from pmcrm.errors import InvalidValue
+from pmcrm.errors import CurrencyMismatch, InvalidValue
 from pmcrm.explain import Reason
 from pmcrm.validators import at_least, at_most, min_items, non_negative_money, text
 from pmcrm.values import Lang, Money, Period
@@ -182,19 +183,49 @@ def _result(  # noqa: PLR0917 - a private helper with one call shape
 # --- figures (plain functions, shared by holds, check and generated code) ------
 
 
-def best_fee_in_window(customer: Customer, as_of: date, window_years: int) -> tuple[Money, int]:
-    """The highest fee among the *window_years* fee years ending with ``as_of.year``.
+def fee_amounts(customer: Customer, currency: str) -> list[tuple[int, Decimal]]:
+    """``(year, amount)`` of every fee, all in *currency*.
 
-    Returns the fee and its year (``as_of.year`` and zero money when there is none).
+    Raises:
+        CurrencyMismatch: a fee is in another currency.
     """
-    best: tuple[Money, int] | None = None
-    first = as_of.year - window_years + 1
+    out = []
     for fee in customer.fees:
-        if first <= fee.year <= as_of.year and (
-            best is None or (fee.amount, fee.year) > best  # ties: the latest year
-        ):
-            best = (fee.amount, fee.year)
-    return best if best is not None else (Money.zero(), as_of.year)
+        money = fee.amount
+        if money.currency != currency:
+            raise CurrencyMismatch(money.currency, currency)
+        out.append((fee.year, money.amount))
+    return out
+
+
+def best_fee_amount(
+    customer: Customer, as_of: date, window_years: int, currency: str = "CNY"
+) -> tuple[Decimal, int]:
+    """The highest fee amount among the *window_years* fee years ending with ``as_of.year``.
+
+    Returns the amount and its year, the latest year on ties (zero and
+    ``as_of.year`` when there is none).
+    """
+    return best_in(fee_amounts(customer, currency), as_of.year, window_years)
+
+
+def best_in(fees: list[tuple[int, Decimal]], year: int, window_years: int) -> tuple[Decimal, int]:
+    """The rule of :func:`best_fee_amount` on ``(year, amount)`` pairs."""
+    best, best_year = Decimal(0), year
+    found = False
+    first = year - window_years + 1
+    for fee_year, amount in fees:
+        if first <= fee_year <= year and (not found or (amount, fee_year) > (best, best_year)):
+            best, best_year, found = amount, fee_year, True
+    return best, best_year
+
+
+def best_fee_in_window(
+    customer: Customer, as_of: date, window_years: int, currency: str = "CNY"
+) -> tuple[Money, int]:
+    """:func:`best_fee_amount` as money."""
+    amount, year = best_fee_amount(customer, as_of, window_years, currency)
+    return Money(amount=amount, currency=currency), year
 
 
 def consecutive_run(customer: Customer, as_of: date, each_at_least: Money) -> int:
@@ -204,8 +235,14 @@ def consecutive_run(customer: Customer, as_of: date, each_at_least: Money) -> in
     before (the current year's fee may not be due yet); a year without a
     qualifying fee breaks it.
     """
-    qualifying = {f.year for f in customer.fees if f.amount >= each_at_least}
-    year = as_of.year if as_of.year in qualifying else as_of.year - 1
+    return run_in(fee_amounts(customer, each_at_least.currency), as_of.year, each_at_least.amount)
+
+
+def run_in(fees: list[tuple[int, Decimal]], year: int, floor: Decimal) -> int:
+    """The rule of :func:`consecutive_run` on ``(year, amount)`` pairs."""
+    qualifying = {fee_year for fee_year, amount in fees if amount >= floor}
+    if year not in qualifying:
+        year -= 1
     run = 0
     while year in qualifying:
         run += 1
@@ -215,7 +252,14 @@ def consecutive_run(customer: Customer, as_of: date, each_at_least: Money) -> in
 
 def qualifying_years(customer: Customer, as_of: date, each_at_least: Money) -> int:
     """Fee years up to ``as_of.year`` with a fee ``>= each_at_least``, consecutive or not."""
-    return sum(1 for f in customer.fees if f.year <= as_of.year and f.amount >= each_at_least)
+    return years_in(
+        fee_amounts(customer, each_at_least.currency), as_of.year, each_at_least.amount
+    )
+
+
+def years_in(fees: list[tuple[int, Decimal]], year: int, floor: Decimal) -> int:
+    """The rule of :func:`qualifying_years` on ``(year, amount)`` pairs."""
+    return sum(1 for fee_year, amount in fees if fee_year <= year and amount >= floor)
 
 
 def count_in_window(days: Iterable[date], window: Period) -> int:
@@ -257,11 +301,17 @@ class AnnualFeeAtLeast:
 
     def holds(self, customer: Customer, context: TierContext) -> bool:
         """The plain rule."""
-        return best_fee_in_window(customer, context.as_of, self.window_years)[0] >= self.amount
+        amount = self.amount
+        return (
+            best_fee_amount(customer, context.as_of, self.window_years, amount.currency)[0]
+            >= amount.amount
+        )
 
     def check(self, customer: Customer, context: TierContext) -> ConditionResult:
         """The rule with its figures; what is missing is the amount still to pay."""
-        fee, year = best_fee_in_window(customer, context.as_of, self.window_years)
+        fee, year = best_fee_in_window(
+            customer, context.as_of, self.window_years, self.amount.currency
+        )
         passed = fee >= self.amount
         return _result(
             "tier.annual_fee",

@@ -35,12 +35,13 @@ True
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from pmcrm.customers import Customer
-from pmcrm.errors import InvalidValue
+from pmcrm.customers import Customer, ServiceNeed
+from pmcrm.errors import CurrencyMismatch, InvalidValue
 from pmcrm.explain import Reason
 from pmcrm.tiers.conditions import (
     AnnualFeeAtLeast,
@@ -49,17 +50,15 @@ from pmcrm.tiers.conditions import (
     Condition,
     ConditionResult,
     ConsecutiveYears,
+    Designated,
     Designation,
     ParticipationAtLeast,
     ReferralsAtLeast,
     TierContext,
     YearsOfPurchase,
-    best_fee_in_window,
-    consecutive_run,
-    qualifying_years,
 )
 from pmcrm.tiers.policy import TierLadder
-from pmcrm.values import Label, Lang
+from pmcrm.values import MONEY_CONTEXT, Label, Lang, Period
 
 __all__ = [
     "ApplicationDecision",
@@ -229,31 +228,64 @@ def evaluate_tree(
     return _decision(customer, as_of, ladder, len(ladder.tiers), -1)
 
 
+_new, _set = object.__new__, object.__setattr__
+
+
 def _decision(
     customer: Customer, as_of: date, ladder: TierLadder, rank: int, part: int
 ) -> TierDecision:
-    return TierDecision(
-        customer_id=customer.customer_id,
-        as_of=as_of,
-        tier=ladder.names[rank],
-        rank=rank,
-        decided_by=None if part < 0 else part,
-    )
+    # TierDecision has no validators: set its slots directly (it is built per customer).
+    tiers = ladder.tiers
+    decision = _new(TierDecision)
+    _set(decision, "customer_id", customer.customer_id)
+    _set(decision, "as_of", as_of)
+    _set(decision, "tier", tiers[rank].name if rank < len(tiers) else ladder.base_name)
+    _set(decision, "rank", rank)
+    _set(decision, "decided_by", None if part < 0 else part)
+    return decision
 
 
 # --- the generated evaluator ---------------------------------------------------------
 
 
-class _Source:
-    """The source of one generated evaluator, with its bound names."""
+def _contexts_for(
+    tiers: tuple[str, ...],
+) -> Callable[[date, tuple[Designation, ...]], list[TierContext]]:
+    """A function giving each tier's context: cached per day when there are no designations."""
+    cache: dict[date, list[TierContext]] = {}
 
-    def __init__(self) -> None:
+    def contexts(as_of: date, designations: tuple[Designation, ...]) -> list[TierContext]:
+        if designations:
+            return [TierContext(as_of=as_of, tier=t, designations=designations) for t in tiers]
+        found = cache.get(as_of)
+        if found is None:
+            if len(cache) > 64:
+                cache.clear()
+            found = cache[as_of] = [TierContext(as_of=as_of, tier=t) for t in tiers]
+        return found
+
+    return contexts
+
+
+class _Source:
+    """The source of one generated evaluator, with its bound names.
+
+    Built-in leaf conditions are written out as plain loops and comparisons
+    on Decimals, each figure computed once, when first needed: the code a
+    careful programmer would write by hand for this ladder.  Other
+    conditions are called through their ``holds`` method.  A property test
+    checks that the result always equals :func:`evaluate_tree`.
+    """
+
+    def __init__(self, tiers: tuple[str, ...]) -> None:
         self.names: dict[str, Any] = {
-            "_Ctx": TierContext,
-            "_cache": {},
-            "_best": best_fee_in_window,
-            "_run": consecutive_run,
-            "_years": qualifying_years,
+            "_contexts": _contexts_for(tiers),
+            "_win": Period.trailing,
+            "_mismatch": _mismatch,
+            "_ZERO": Decimal(0),
+            "_NONE": Decimal("-Infinity"),
+            "_BASIC": ServiceNeed.BASIC,
+            "_add": MONEY_CONTEXT.add,
         }
         self.lines: list[str] = []
         self.computed: set[str] = set()
@@ -267,33 +299,118 @@ class _Source:
             self.names[self.values[key]] = value
         return self.values[key]
 
-    def once(self, variable: str, expression: str) -> str:
-        """Compute *expression* into *variable* the first time it is needed."""
+    def once(self, variable: str, *block: str) -> str:
+        """Emit *block* (computing *variable*) the first time *variable* is needed."""
         if variable not in self.computed:
             self.computed.add(variable)
-            self.lines.append(f"    {variable} = {expression}")
+            self.lines.extend(f"    {line}" for line in block)
         return variable
 
-    def test(self, part: Condition, rank: int) -> str:
+    def fees(self, currency: str) -> str:
+        """``{year: amount}`` of the customer's fees, all in *currency*."""
+        name = f"fees_{currency}"
+        return self.once(
+            name,
+            f"{name} = {{}}",
+            "for f in customer.fees:",
+            "    m = f.amount",
+            f"    if m.currency != {currency!r}: _mismatch(m.currency, {currency!r})",
+            f"    {name}[f.year] = m.amount",
+        )
+
+    def window(self, months: int) -> str:
+        """The trailing window's bounds, as two variables ``start{m}``/``end{m}``."""
+        self.once(
+            f"w{months}",
+            f"w{months} = _win(as_of, months={months})",
+            f"start{months} = w{months}.start",
+            f"end{months} = w{months}.end",
+        )
+        return f"{months}"
+
+    def count(self, name: str, months: int, *collections: str) -> str:
+        """How many dates of *collections* fall in the window of *months*."""
+        m = self.window(months)
+        block = [f"{name} = 0"]
+        for collection in collections:
+            block.append(f"for x in customer.{collection}:")
+            block.append(f"    if start{m} <= x.on < end{m}: {name} += 1")
+        return self.once(name, *block)
+
+    def test(self, part: Condition, rank: int, tier: str) -> str:
         """A Python expression that is true when *part* holds."""
         if isinstance(part, AnnualFeeAtLeast):
-            fee = self.once(
-                f"fee_{part.window_years}", f"_best(customer, as_of, {part.window_years})[0]"
+            fees = self.fees(part.amount.currency)
+            w = part.window_years
+            best = self.once(
+                f"best{w}_{fees}",
+                f"best{w}_{fees} = _ZERO",
+                f"for y, a in {fees}.items():",
+                f"    if as_of.year - {w - 1} <= y <= as_of.year and a > best{w}_{fees}:",
+                f"        best{w}_{fees} = a",
             )
-            return f"{fee} >= {self.bind(part.amount)}"
+            return f"{best} >= {self.bind(part.amount.amount)}"
         if isinstance(part, ConsecutiveYears):
-            amount = self.bind(part.each_at_least)
-            run = self.once(f"run{amount}", f"_run(customer, as_of, {amount})")
+            fees = self.fees(part.each_at_least.currency)
+            floor = self.bind(part.each_at_least.amount)
+            run = self.once(
+                f"run{floor}_{fees}",
+                f"y = as_of.year if {fees}.get(as_of.year, _NONE) >= {floor} else as_of.year - 1",
+                f"run{floor}_{fees} = 0",
+                f"while {fees}.get(y, _NONE) >= {floor}:",
+                f"    run{floor}_{fees} += 1",
+                "    y -= 1",
+            )
             return f"{run} >= {part.years}"
         if isinstance(part, YearsOfPurchase):
-            amount = self.bind(part.each_at_least)
-            years = self.once(f"years{amount}", f"_years(customer, as_of, {amount})")
+            fees = self.fees(part.each_at_least.currency)
+            floor = self.bind(part.each_at_least.amount)
+            years = self.once(
+                f"years{floor}_{fees}",
+                f"years{floor}_{fees} = 0",
+                f"for y, a in {fees}.items():",
+                f"    if y <= as_of.year and a >= {floor}: years{floor}_{fees} += 1",
+            )
             return f"{years} >= {part.years}"
-        if isinstance(part, (ParticipationAtLeast, ReferralsAtLeast, BusinessGrowthAtLeast)):
-            threshold = part.amount if isinstance(part, BusinessGrowthAtLeast) else part.count
-            return f"{self.bind(part.observed)}(customer, as_of) >= {self.bind(threshold)}"
-        context = self.once(f"ctx{rank}", f"ctxs[{rank}]")
-        return f"{self.bind(part.holds)}(customer, {context})"
+        if isinstance(part, ParticipationAtLeast):
+            months = part.window_months
+            seen = self.count(f"activities{months}", months, "participations", "contributions")
+            return f"{seen} >= {part.count}"
+        if isinstance(part, ReferralsAtLeast):
+            seen = self.count(f"referrals{part.window_months}", part.window_months, "referrals")
+            return f"{seen} >= {part.count}"
+        if isinstance(part, BusinessGrowthAtLeast):
+            m = self.window(part.window_months)
+            currency = part.amount.currency
+            name = f"business{m}_{currency}"
+            self.once(
+                name,
+                f"{name} = _ZERO",
+                "for p in customer.purchases:",
+                f"    if p.need is not _BASIC and start{m} <= p.on < end{m}:",
+                "        m = p.amount",
+                f"        if m.currency != {currency!r}: _mismatch(m.currency, {currency!r})",
+                f"        {name} = _add({name}, m.amount)",
+            )
+            return f"{name} >= {self.bind(part.amount.amount)}"
+        if isinstance(part, Designated):
+            name = f"designated{rank}"
+            return self.once(
+                name,
+                f"{name} = False",
+                "for d in designations:",
+                f"    if d.tier == {tier!r} and d.on <= as_of and "
+                "(d.expires_on is None or as_of < d.expires_on):",
+                f"        {name} = True",
+                "        break",
+            )
+        contexts = self.once("ctxs", "ctxs = _contexts(as_of, designations)")
+        return f"{self.bind(part.holds)}(customer, {contexts}[{rank}])"
+
+
+def _mismatch(left: str, right: str) -> None:
+    """Raise the currency mismatch the plain rule functions raise."""
+    raise CurrencyMismatch(left, right)
 
 
 def compile_ladder(ladder: TierLadder) -> Evaluator:
@@ -306,22 +423,8 @@ def compile_ladder(ladder: TierLadder) -> Evaluator:
     of the year, a consecutive run…); other conditions are called through
     their ``holds`` method with contexts built once per tier and day.
     """
-    source = _Source()
-    source.names["_tiers"] = tuple(t.name for t in ladder.tiers)
-    source.lines.extend(
-        [
-            "def _decide(customer, as_of, designations):",
-            "    if designations:",
-            "        ctxs = [_Ctx(as_of=as_of, tier=t, designations=designations)",
-            "                for t in _tiers]",
-            "    else:",
-            "        ctxs = _cache.get(as_of)",
-            "        if ctxs is None:",
-            "            if len(_cache) > 64:",
-            "                _cache.clear()",
-            "            ctxs = _cache[as_of] = [_Ctx(as_of=as_of, tier=t) for t in _tiers]",
-        ]
-    )
+    source = _Source(tuple(t.name for t in ladder.tiers))
+    source.lines.append("def _decide(customer, as_of, designations):")
     for rank, tier in enumerate(ladder.tiers):
         condition = tier.condition
         parts: tuple[Condition, ...] = (
@@ -329,7 +432,7 @@ def compile_ladder(ladder: TierLadder) -> Evaluator:
         )
         for index, part in enumerate(parts):
             decided = index if isinstance(condition, AnyOf) else -1
-            source.lines.append(f"    if {source.test(part, rank)}:")
+            source.lines.append(f"    if {source.test(part, rank, tier.name)}:")
             source.lines.append(f"        return {rank}, {decided}")
     source.lines.append(f"    return {len(ladder.tiers)}, -1")
     exec("\n".join(source.lines), source.names)  # noqa: S102 - built from the validated ladder

@@ -124,9 +124,11 @@ class TierLadder:
 
 def tier_rank(ladder: TierLadder, name: str) -> int:
     """The position of *name* in the ladder, highest first."""
-    for index, tier_name in enumerate(ladder.names):
-        if tier_name == name:
+    for index, tier in enumerate(ladder.tiers):
+        if tier.name == name:
             return index
+    if name == ladder.base_name:
+        return len(ladder.tiers)
     raise InvalidValue("tier", "choice", value=name, choices=", ".join(ladder.names))
 
 

@@ -34,7 +34,7 @@ from pmcrm.customers import Customer, arrears_outstanding
 from pmcrm.errors import InvalidValue
 from pmcrm.explain import Reason
 from pmcrm.tiers.conditions import Designation
-from pmcrm.tiers.evaluation import evaluate
+from pmcrm.tiers.evaluation import TierDecision, evaluate
 from pmcrm.tiers.policy import (
     DowngradeStep,
     ReviewPolicy,
@@ -343,7 +343,9 @@ def low_satisfaction_trigger(
 
 def violation_trigger(record: MemberRecord, policy: ReviewPolicy, on: date) -> Reason | None:
     """A harmful violation in the last ``violation_window_months`` up to *on*."""
-    if policy.violation_window_months is None:
+    if policy.violation_window_months is None or not any(
+        v.harmful and v.on <= on for v in record.violations
+    ):
         return None
     start = on + timedelta(days=1) - relativedelta(months=policy.violation_window_months)
     found = [v for v in record.violations if v.harmful and start <= v.on <= on]
@@ -361,6 +363,17 @@ def triggers(
     customer: Customer, record: MemberRecord, policy: TierPolicy, on: date
 ) -> tuple[tuple[DowngradeCause, Reason], ...]:
     """Every downgrade trigger present on *on*, with its figures."""
+    qualifying = evaluate(customer, policy.ladder, on, record.designations)
+    return _triggers(customer, record, policy, on, qualifying)
+
+
+def _triggers(
+    customer: Customer,
+    record: MemberRecord,
+    policy: TierPolicy,
+    on: date,
+    qualifying: TierDecision,
+) -> tuple[tuple[DowngradeCause, Reason], ...]:
     review_policy = policy.review
     found: list[tuple[DowngradeCause, Reason]] = []
     checks = (
@@ -370,7 +383,6 @@ def triggers(
         (DowngradeCause.VIOLATION, violation_trigger(record, review_policy, on)),
     )
     found.extend((cause, reason) for cause, reason in checks if reason is not None)
-    qualifying = evaluate(customer, policy.ladder, on, record.designations)
     if qualifying.rank > policy.ladder.rank(record.tier):
         found.append(
             (
@@ -454,7 +466,8 @@ def review(
     override = next((o for o in reversed(record.overrides) if o.active_on(on)), None)
     if override is not None:
         return _apply_override(record, override, policy, on)
-    present = triggers(customer, record, policy, on)
+    qualifying = evaluate(customer, ladder, on, record.designations)
+    present = _triggers(customer, record, policy, on, qualifying)
     notice = record.notice
     if notice is not None:
         still = [r for cause, r in present if cause in notice.causes]
@@ -478,7 +491,6 @@ def review(
             )
         moved = attrs.evolve(record, tier=notice.to_tier, since=on, notice=None)
         return _outcome(ladder, record, on, ReviewAction.DOWNGRADE, notice.to_tier, moved, still)
-    qualifying = evaluate(customer, ladder, on, record.designations)
     if present:
         to_tier = _target(ladder, policy.review.downgrade_to, record.tier, qualifying.rank)
         if ladder.rank(to_tier) > current_rank:
