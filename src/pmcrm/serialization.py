@@ -447,7 +447,11 @@ def _type_name(cl: Any) -> str:
 
 def _refuse_float(value: Any, _t: Any) -> float:
     raise InvalidValue(
-        "", "type", value=value, expected="not a float", got=_parse.json_type(value)
+        "",
+        "type",
+        value=value,
+        expected="a field of another type (pmcrm loads no floats: use Decimal)",
+        got=_parse.json_type(value),
     )
 
 
