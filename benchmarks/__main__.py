@@ -13,7 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 from benchmarks._harness import Config, Section, make_config, render
 from benchmarks.workload import DEFAULT_SEED
 
-BENCHMARKS = ("S1", "S2", "S5", "S6", "M1", "SEG", "R1", "R2", "R3")
+BENCHMARKS = ("S1", "S2", "S5", "S6", "M1", "SEG", "R1", "R2", "R3", "P1", "C1")
 
 
 def _versions() -> str:
@@ -28,8 +28,10 @@ def _versions() -> str:
 
 def _runners(cfg: Config) -> dict[str, Callable[[], Section]]:
     from benchmarks import (
+        bench_care,
         bench_import,
         bench_memory,
+        bench_pricing,
         bench_segmentation,
         bench_serialization,
         bench_tiers,
@@ -46,6 +48,8 @@ def _runners(cfg: Config) -> dict[str, Callable[[], Section]]:
         "R1": lambda: bench_tiers.run_r1(cfg),
         "R2": lambda: bench_tiers.run_r2(cfg),
         "R3": lambda: bench_tiers.run_r3(cfg),
+        "P1": lambda: bench_pricing.run_p1(cfg),
+        "C1": lambda: bench_care.run_c1(cfg),
     }
 
 

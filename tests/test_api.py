@@ -29,6 +29,12 @@ PUBLIC_MODULES = [
     "pmcrm.tiers.policy",
     "pmcrm.tiers.evaluation",
     "pmcrm.tiers.review",
+    "pmcrm.benefits",
+    "pmcrm.benefits.catalogue",
+    "pmcrm.benefits.entitlements",
+    "pmcrm.benefits.ledger",
+    "pmcrm.pricing",
+    "pmcrm.care",
 ]
 
 #: Modules that may touch files, the terminal or the clock.

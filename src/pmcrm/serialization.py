@@ -42,6 +42,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, override
 
 from pmcrm import _parse
+from pmcrm.benefits.catalogue import BENEFITS, Benefit
 from pmcrm.errors import (
     ERROR_CODES,
     InvalidValue,
@@ -225,6 +226,7 @@ class PmcrmConverter(cattrs.Converter):
         self.register_structure_hook_factory(attrs.has, self._attrs_hook)
         self.register_variants(Criterion, CRITERIA)
         self.register_variants(Condition, CONDITIONS)
+        self.register_variants(Benefit, BENEFITS)
 
     def _sensitive_hook(self, cls: type[Any]) -> Callable[[Any, Any], Any]:
         max_string = self.limits.max_string

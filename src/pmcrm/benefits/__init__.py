@@ -1,0 +1,82 @@
+"""Benefits (权益与优惠): the catalogue, entitlements and the quota ledger.
+
+* :mod:`pmcrm.benefits.catalogue` — benefit kinds and what each tier grants;
+* :mod:`pmcrm.benefits.entitlements` — which benefits a customer holds, when;
+* :mod:`pmcrm.benefits.ledger` — redemptions, reversals, balances and checks.
+"""
+
+from pmcrm.benefits.catalogue import (
+    BENEFITS,
+    AccessKind,
+    AccessRight,
+    Benefit,
+    Catalogue,
+    ComplimentaryService,
+    Discount,
+    DiscountTarget,
+    Grant,
+    Greeting,
+    Occasion,
+    QuotaBenefit,
+    Term,
+    TermKind,
+    TierBenefits,
+)
+from pmcrm.benefits.entitlements import (
+    Entitlement,
+    ManualGrant,
+    Source,
+    TierSpell,
+    entitlement_history,
+    entitlements,
+)
+from pmcrm.benefits.ledger import (
+    Balance,
+    EntitlementError,
+    QuotaLedger,
+    Redemption,
+    Refusal,
+    Reversal,
+    UseCheck,
+    balance,
+    can_use,
+    redeem,
+    reverse,
+    term_window,
+)
+
+__all__ = [
+    "BENEFITS",
+    "AccessKind",
+    "AccessRight",
+    "Balance",
+    "Benefit",
+    "Catalogue",
+    "ComplimentaryService",
+    "Discount",
+    "DiscountTarget",
+    "Entitlement",
+    "EntitlementError",
+    "Grant",
+    "Greeting",
+    "ManualGrant",
+    "Occasion",
+    "QuotaBenefit",
+    "QuotaLedger",
+    "Redemption",
+    "Refusal",
+    "Reversal",
+    "Source",
+    "Term",
+    "TermKind",
+    "TierBenefits",
+    "TierSpell",
+    "UseCheck",
+    "balance",
+    "can_use",
+    "entitlement_history",
+    "entitlements",
+    "redeem",
+    "reverse",
+    "term_window",
+]
