@@ -13,6 +13,7 @@ REQUIRED = (
     "pmcrm/data/sample_portfolio.json",
     "pmcrm/data/sample_config.json",
     "pmcrm/data/sample_tiers.json",
+    "pmcrm/data/sample_benefits.json",
 )
 ALLOWED_TOP = ("pmcrm/", "pmcrm-")
 

@@ -7,7 +7,11 @@ arrears, purchases, referrals, community participations and contributions,
 dated relative to the fixed reference date :data:`REFERENCE_DATE`; the
 value-score configuration; and a VIP programme (ladder and review rules)
 with a member record for every customer (``sample_tiers.json``), whose
-review on the reference date shows every review action.
+review on the reference date shows every review action; and what the
+programme's tiers give (``sample_benefits.json``): a benefit catalogue, a
+pricing policy and a sample bill, the care policy with a festival calendar
+for 2025 to 2027 (lunar festival dates as data), the VIPs' last contacts and
+a small quota ledger built through :func:`pmcrm.benefits.redeem`.
 
 The output is deterministic: a seeded :class:`random.Random` that only
 ``random()`` and ``randrange()`` are asked of (whose algorithms have been
@@ -35,7 +39,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pmcrm import tiers
+from pmcrm import benefits, care, pricing, tiers
 from pmcrm.customers import (
     Arrears,
     Contact,
@@ -56,7 +60,7 @@ from pmcrm.customers import (
     ServicePurchase,
     YearlyFee,
 )
-from pmcrm.sample import SampleConfig, SampleTiers
+from pmcrm.sample import SampleBenefits, SampleConfig, SampleTiers
 from pmcrm.segmentation import (
     AnnualFeeAtLeast,
     ArrearsAtLeast,
@@ -69,7 +73,16 @@ from pmcrm.segmentation import (
     ValueScorePolicy,
 )
 from pmcrm.serialization import unstructure
-from pmcrm.values import Address, IdCardNumber, Label, Lang, MobileNumber, Money, PersonName
+from pmcrm.values import (
+    Address,
+    IdCardNumber,
+    Label,
+    Lang,
+    MobileNumber,
+    Money,
+    PersonName,
+    Rate,
+)
 
 #: Every date in the sample is relative to this day (the demo's default ``as_of``).
 REFERENCE_DATE = date(2026, 11, 23)
@@ -99,6 +112,7 @@ DATA_DIR = ROOT / "src" / "pmcrm" / "data"
 PORTFOLIO_PATH = DATA_DIR / "sample_portfolio.json"
 CONFIG_PATH = DATA_DIR / "sample_config.json"
 TIERS_PATH = DATA_DIR / "sample_tiers.json"
+BENEFITS_PATH = DATA_DIR / "sample_benefits.json"
 
 T = TypeVar("T")
 
@@ -1420,6 +1434,322 @@ def build_tiers() -> dict[str, Any]:
     return unstructure(SampleTiers(policy=policy, members=tuple(members)))  # type: ignore[no-any-return]
 
 
+# --- benefits, care and the quota ledger --------------------------------------------
+
+#: The seed of the contact logs: a stream of its own, so nothing else moves.
+BENEFITS_SEED = SEED + 2
+
+#: Festival days 2025-2027.  Lunar festivals are looked up, never computed.
+FESTIVAL_DAYS: tuple[tuple[str, str, str, tuple[date, ...]], ...] = (
+    ("new_year", "元旦", "New Year's Day", (date(2025, 1, 1), date(2026, 1, 1), date(2027, 1, 1))),
+    (
+        "spring_festival",
+        "春节",
+        "Spring Festival",
+        (date(2025, 1, 29), date(2026, 2, 17), date(2027, 2, 6)),
+    ),
+    (
+        "dragon_boat",
+        "端午节",
+        "Dragon Boat Festival",
+        (date(2025, 5, 31), date(2026, 6, 19), date(2027, 6, 9)),
+    ),
+    (
+        "mid_autumn",
+        "中秋节",
+        "Mid-Autumn Festival",
+        (date(2025, 10, 6), date(2026, 9, 25), date(2027, 9, 15)),
+    ),
+    (
+        "national_day",
+        "国庆节",
+        "National Day",
+        (date(2025, 10, 1), date(2026, 10, 1), date(2027, 10, 1)),
+    ),
+)
+
+#: Per tier: property-fee discount, value-added discount, car-wash discount (None: none),
+#: months of plant care a year, birthday gift, access rights.
+TIER_BENEFITS: tuple[tuple[str, int, int, int | None, int, str | None, tuple[str, ...]], ...] = (
+    (
+        "diamond",
+        8,
+        15,
+        20,
+        12,
+        "生日蛋糕与鲜花 cake and flowers",
+        (
+            "priority_repairs",
+            "priority_cleaning",
+            "vip_channel",
+            "dedicated_hotline",
+            "emergency_line",
+            "premium_courses",
+            "priority_events",
+        ),
+    ),
+    (
+        "platinum",
+        5,
+        10,
+        15,
+        6,
+        "生日蛋糕 birthday cake",
+        (
+            "priority_repairs",
+            "priority_cleaning",
+            "vip_channel",
+            "dedicated_hotline",
+            "emergency_line",
+            "priority_events",
+        ),
+    ),
+    ("gold", 3, 5, None, 3, None, ("priority_repairs", "vip_channel", "emergency_line")),
+)
+
+CLEANING = "上门保洁 house cleaning"
+PLANT_CARE = "绿植养护（月） month of plant care"
+MOONCAKES = "月饼礼盒 mooncakes"
+
+
+def _tier_grants(
+    tier: str,
+    fee: int,
+    services: int,
+    *,
+    car_wash: int | None,
+    plant_months: int,
+    gift: str | None,
+    rights: Sequence[str],
+) -> benefits.TierBenefits:
+    """What one tier grants: rights, discounts, complimentary services, greetings."""
+    year = benefits.Term(kind=benefits.TermKind.CALENDAR_YEAR)
+    grants = [
+        benefits.Grant(
+            benefit=benefits.AccessRight(code=f"{tier}_{right}", kind=benefits.AccessKind(right)),
+            # Premium courses are offered for the 2026-2027 season only.
+            starts_on=date(2026, 9, 1) if right == "premium_courses" else None,
+            ends_on=date(2027, 7, 1) if right == "premium_courses" else None,
+        )
+        for right in rights
+    ]
+    grants.append(
+        benefits.Grant(
+            benefit=benefits.Discount(
+                code=f"{tier}_fee_{fee}",
+                rate=Rate.percent(fee),
+                target=benefits.DiscountTarget.PROPERTY_FEE,
+            )
+        )
+    )
+    grants.append(
+        benefits.Grant(
+            benefit=benefits.Discount(
+                code=f"{tier}_services_{services}",
+                rate=Rate.percent(services),
+                target=benefits.DiscountTarget.VALUE_ADDED,
+            )
+        )
+    )
+    if car_wash is not None:
+        grants.append(
+            benefits.Grant(
+                benefit=benefits.Discount(
+                    code=f"{tier}_car_wash_{car_wash}",
+                    rate=Rate.percent(car_wash),
+                    target=benefits.DiscountTarget.VALUE_ADDED,
+                    category="car_wash",
+                )
+            )
+        )
+    grants.extend(
+        [
+            benefits.Grant(
+                benefit=benefits.ComplimentaryService(
+                    code=f"{tier}_cleaning", service=CLEANING, units=1, term=year
+                )
+            ),
+            benefits.Grant(
+                benefit=benefits.ComplimentaryService(
+                    code=f"{tier}_plant_care", service=PLANT_CARE, units=plant_months, term=year
+                )
+            ),
+            benefits.Grant(
+                benefit=benefits.Greeting(
+                    code=f"{tier}_birthday", occasion=benefits.Occasion.BIRTHDAY, gift=gift
+                )
+            ),
+            benefits.Grant(
+                benefit=benefits.Greeting(
+                    code=f"{tier}_spring_festival", occasion=benefits.Occasion.SPRING_FESTIVAL
+                )
+            ),
+            benefits.Grant(
+                benefit=benefits.Greeting(
+                    code=f"{tier}_mid_autumn",
+                    occasion=benefits.Occasion.MID_AUTUMN,
+                    gift=None if tier == "gold" else MOONCAKES,
+                )
+            ),
+        ]
+    )
+    return benefits.TierBenefits(tier=tier, grants=tuple(grants))
+
+
+def sample_catalogue() -> benefits.Catalogue:
+    """The sample programme's benefits: diamond 8 %, platinum 5 %, gold 3 % off the fee…"""
+    return benefits.Catalogue(
+        tiers=tuple(
+            _tier_grants(t, f, s, car_wash=c, plant_months=p, gift=g, rights=r)
+            for t, f, s, c, p, g, r in TIER_BENEFITS
+        ),
+        grace_days=30,
+    )
+
+
+def sample_care_policy() -> care.CarePolicy:
+    """DOMAIN.md §3: a monthly call or visit, a quarterly questionnaire, greetings."""
+    vips = ("diamond", "platinum", "gold")
+    return care.CarePolicy(
+        cadences=(
+            care.Cadence(kind=care.Touchpoint.MANAGER_CONTACT, months=1, tiers=vips),
+            care.Cadence(kind=care.Touchpoint.QUESTIONNAIRE, months=3, tiers=vips),
+        ),
+        greetings=(
+            care.Greeting(kind=care.Touchpoint.BIRTHDAY, days_ahead=7, tiers=vips),
+            care.Greeting(kind=care.Touchpoint.FESTIVAL, days_ahead=14, tiers=vips),
+        ),
+    )
+
+
+def sample_festivals() -> care.FestivalCalendar:
+    """Festival days 2025 to 2027, from :data:`FESTIVAL_DAYS`."""
+    return care.FestivalCalendar(
+        first_year=2025,
+        last_year=2027,
+        festivals=tuple(
+            care.Festival(key=key, name=Label(zh=zh, en=en), on=day)
+            for key, zh, en, days in FESTIVAL_DAYS
+            for day in days
+        ),
+    )
+
+
+def sample_bill() -> pricing.Bill:
+    """A quarter's property fee and two value-added services (33.30 × 5 % shows rounding)."""
+    return pricing.Bill(
+        lines=(
+            pricing.BillLine(
+                category="property_fee",
+                description="2026 年第四季度物业服务费",
+                amount=Money.of("12680.50"),
+            ),
+            pricing.BillLine(
+                category="housekeeping", description="家政保洁 4 小时", amount=Money.of("399.00")
+            ),
+            pricing.BillLine(
+                category="car_wash", description="精致洗车", amount=Money.of("33.30")
+            ),
+        )
+    )
+
+
+def sample_contacts(
+    customers: Sequence[Customer], members: Sequence[tiers.MemberRecord]
+) -> list[care.ContactLog]:
+    """Each VIP's last call or visit (some over a month ago) and last questionnaire.
+
+    Most VIPs answered the October questionnaire; about one in ten has no
+    questionnaire on record, so it is due on the reference date.
+    """
+    rng = Rng(BENEFITS_SEED)
+    logs = []
+    for customer, member in zip(customers, members, strict=True):
+        if member.tier == "regular":
+            continue
+        logs.append(
+            care.ContactLog(
+                customer_id=customer.customer_id,
+                kind=care.Touchpoint.MANAGER_CONTACT,
+                on=rng.day_between(date(2026, 10, 8), date(2026, 11, 20)),
+            )
+        )
+        if rng.chance(0.9):
+            logs.append(
+                care.ContactLog(
+                    customer_id=customer.customer_id,
+                    kind=care.Touchpoint.QUESTIONNAIRE,
+                    on=VIP_SURVEYS[-1],
+                )
+            )
+    return logs
+
+
+def demo_member_index(members: Sequence[tiers.MemberRecord], ladder: tiers.TierLadder) -> int:
+    """The VIP the demo shows: the highest tier held, first in customer-id order."""
+    return min(range(len(members)), key=lambda i: (ladder.rank(members[i].tier), i))
+
+
+def sample_ledger(
+    members: Sequence[tiers.MemberRecord],
+    catalogue: benefits.Catalogue,
+    ladder: tiers.TierLadder,
+) -> benefits.QuotaLedger:
+    """Uses of complimentary services, each redeemed through :func:`pmcrm.benefits.redeem`.
+
+    The demo's VIP used this year's house cleaning in March and seven
+    months of plant care; the November plant care was booked and cancelled
+    (a reversal).  The first member of each other VIP tier
+    (in it by then) used a cleaning in May.
+    """
+    ledger = benefits.QuotaLedger()
+
+    def use(member: tiers.MemberRecord, what: str, on: date, ref: str) -> None:
+        nonlocal ledger
+        spells = (benefits.TierSpell(tier=member.tier, since=member.since),)
+        held = benefits.entitlements(member.customer_id, spells, catalogue, on)
+        code = f"{member.tier}_{what}"
+        ledger = benefits.redeem(ledger, member.customer_id, code, on, held, ref=ref)
+
+    vip = members[demo_member_index(members, ladder)]
+    use(vip, "cleaning", date(2026, 3, 2), "BK-2026-0302")
+    for month in range(4, 11):
+        use(vip, "plant_care", date(2026, month, 5), f"BK-2026-{month:02d}05")
+    use(vip, "plant_care", date(2026, 11, 2), "BK-2026-1102")
+    ledger = benefits.reverse(ledger, vip.customer_id, "BK-2026-1102", date(2026, 11, 3))
+    for tier in ("platinum", "gold"):
+        first = next(m for m in members if m.tier == tier and m.since <= date(2026, 5, 18))
+        use(first, "cleaning", date(2026, 5, 18), f"BK-2026-0518-{tier}")
+    return ledger
+
+
+def build_benefits() -> dict[str, Any]:
+    """The sample benefits, care calendar, contacts and ledger as a JSON-ready dict."""
+    policy = sample_tier_policy_value()
+    customers = build_customers()
+    members = build_members(customers, policy)
+    catalogue = sample_catalogue()
+    value = SampleBenefits(
+        catalogue=catalogue,
+        pricing=pricing.PricingPolicy(),
+        bill_lines=sample_bill().lines,
+        care=sample_care_policy(),
+        festivals=sample_festivals(),
+        contacts=tuple(sample_contacts(customers, members)),
+        ledger=sample_ledger(members, catalogue, policy.ladder),
+    )
+    return unstructure(value)  # type: ignore[no-any-return]
+
+
+def render_benefits(data: dict[str, Any]) -> str:
+    """Indented JSON, except the contact logs, one per line (readable diffs)."""
+    contacts = data["contacts"]
+    body = {**data, "contacts": []}
+    text = json.dumps(body, ensure_ascii=False, indent=2)
+    lines = ",\n".join("    " + json.dumps(c, ensure_ascii=False) for c in contacts)
+    return text.replace('"contacts": []', f'"contacts": [\n{lines}\n  ]') + "\n"
+
+
 def render_portfolio(portfolio: Sequence[dict[str, Any]]) -> str:
     """A JSON array with one customer per line (readable diffs)."""
     lines = [json.dumps(item, ensure_ascii=False) for item in portfolio]
@@ -1444,6 +1774,7 @@ def outputs() -> dict[Path, str]:
         PORTFOLIO_PATH: render_portfolio(build_portfolio()),
         CONFIG_PATH: render_config(build_config()),
         TIERS_PATH: render_tiers(build_tiers()),
+        BENEFITS_PATH: render_benefits(build_benefits()),
     }
 
 

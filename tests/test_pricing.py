@@ -423,11 +423,25 @@ def test_lines_are_built_once_on_demand() -> None:
     assert ((Rate.percent(5),), (Decimal("0.50"),)) == (priced.rates, priced.discounts)
 
 
+def test_bill_loads_strictly_with_the_path_of_a_mixed_currency() -> None:
+    """A bill loads strictly; a foreign line currency is reported at its path."""
+    from pmcrm.errors import ValidationError
+    from pmcrm.serialization import structure, unstructure
+
+    good = Bill(lines=(line("1.00"), line("2.00")))
+    assert structure(unstructure(good), Bill) == good
+    data = unstructure(good)
+    data["lines"][1]["amount"]["currency"] = "HKD"
+    with pytest.raises(ValidationError) as info:
+        structure(data, Bill)
+    assert info.value.report.paths == ("$.lines[1].amount.currency",)
+
+
 def test_bill_refuses_mixed_currencies_and_non_lines() -> None:
     """Every line in the bill's currency; lines must be ``BillLine``."""
     with pytest.raises(InvalidValue) as info:
         Bill(lines=(line("1.00"), line("2.00", currency="HKD")))
-    assert ("currency", "[1].amount.currency") == (info.value.code, info.value.subpath)
+    assert ("currency", ".lines[1].amount.currency") == (info.value.code, info.value.subpath)
     with pytest.raises(InvalidValue) as info:
         Bill(lines=("1.00",))  # type: ignore[arg-type]
     assert ("type", "[0]") == (info.value.code, info.value.subpath)

@@ -5,6 +5,7 @@ import importlib.util
 import json
 import re
 from collections import Counter
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -12,14 +13,28 @@ from typing import cast
 
 import pytest
 
+from pmcrm.benefits import (
+    Discount,
+    DiscountTarget,
+    QuotaLedger,
+    TierSpell,
+    balance,
+    entitlements,
+    redeem,
+    reverse,
+)
+from pmcrm.care import Touchpoint
 from pmcrm.customers import CustomerKind, PartyType, PropertyType
 from pmcrm.errors import ValidationError
 from pmcrm.sample import (
+    BENEFITS_FILE,
     CONFIG_FILE,
     PORTFOLIO_FILE,
     TIERS_FILE,
+    SampleBenefits,
     SampleConfig,
     SampleTiers,
+    sample_benefits,
     sample_config,
     sample_members,
     sample_portfolio,
@@ -39,7 +54,7 @@ from pmcrm.tiers import (
     evaluate,
     review_portfolio,
 )
-from pmcrm.values import id_card_is_valid
+from pmcrm.values import Rate, id_card_is_valid
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "make_sample.py"
 
@@ -382,3 +397,121 @@ def test_sample_tiers_refuse_two_records_for_one_customer() -> None:
     twice = {**data, "members": [data["members"][0], data["members"][0]]}
     with pytest.raises(ValidationError):
         structure(twice, SampleTiers)
+
+
+# --- benefits, care and the ledger ----------------------------------------------------------
+
+
+def test_committed_benefits_are_what_the_generator_writes(generator: ModuleType) -> None:
+    """The shipped benefits file is byte for byte what ``build_benefits()`` renders."""
+    assert _shipped(BENEFITS_FILE) == generator.render_benefits(generator.build_benefits())
+
+
+def test_benefits_load_through_the_strict_converter_and_are_cached() -> None:
+    """``sample_benefits()`` loads strictly, round-trips and returns the same object."""
+    benefits = sample_benefits()
+    assert sample_benefits() is benefits
+    assert structure(unstructure(benefits), SampleBenefits) == benefits
+    assert structure(json.loads(_shipped(BENEFITS_FILE)), SampleBenefits) == benefits
+
+
+def test_catalogue_covers_the_vip_tiers_with_ordered_discounts() -> None:
+    """Diamond 8 %, platinum 5 %, gold 3 % off the fee; each discount no lower up the ladder."""
+    benefits = sample_benefits()
+    ladder = sample_tier_policy().ladder
+    assert [t.tier for t in benefits.catalogue.tiers] == list(ladder.names[:-1])
+    rates: dict[str, dict[tuple[DiscountTarget, str | None], Rate]] = {}
+    for entry in benefits.catalogue.tiers:
+        rates[entry.tier] = {
+            (g.benefit.target, g.benefit.category): g.benefit.rate
+            for g in entry.grants
+            if isinstance(g.benefit, Discount)
+        }
+    fee = (DiscountTarget.PROPERTY_FEE, None)
+    assert [str(rates[t][fee]) for t in ("diamond", "platinum", "gold")] == ["8%", "5%", "3%"]
+    for higher, lower in (("diamond", "platinum"), ("platinum", "gold")):
+        for scope, rate in rates[lower].items():
+            assert rates[higher][scope].value >= rate.value
+    kinds = Counter(
+        type(g.benefit).__name__ for entry in benefits.catalogue.tiers for g in entry.grants
+    )
+    assert set(kinds) == {"AccessRight", "Discount", "ComplimentaryService", "Greeting"}
+    assert benefits.catalogue.grace_days == 30
+
+
+def test_festival_calendar_holds_the_lunar_dates_for_2025_to_2027() -> None:
+    """春节, 端午 and 中秋 on the published dates; the calendar covers 2025-2027 only."""
+    festivals = sample_benefits().festivals
+    assert (festivals.first_year, festivals.last_year) == (2025, 2027)
+    days = {(f.key, f.on.year): f.on.isoformat() for f in festivals.festivals}
+    expected = {
+        "spring_festival": ("2025-01-29", "2026-02-17", "2027-02-06"),
+        "mid_autumn": ("2025-10-06", "2026-09-25", "2027-09-15"),
+        "dragon_boat": ("2025-05-31", "2026-06-19", "2027-06-09"),
+    }
+    for key, dates in expected.items():
+        assert tuple(days[key, year] for year in (2025, 2026, 2027)) == dates
+
+
+def test_care_policy_follows_the_contact_cadence() -> None:
+    """A monthly call or visit and a quarterly questionnaire for every VIP tier, and greetings."""
+    policy = sample_benefits().care
+    vips = set(sample_tier_policy().ladder.names[:-1])
+    assert {(c.kind, c.months) for c in policy.cadences} == {
+        (Touchpoint.MANAGER_CONTACT, 1),
+        (Touchpoint.QUESTIONNAIRE, 3),
+    }
+    assert {g.kind for g in policy.greetings} == {Touchpoint.BIRTHDAY, Touchpoint.FESTIVAL}
+    assert all(set(c.tiers) == vips for c in policy.cadences)
+    assert all(set(g.tiers) == vips for g in policy.greetings)
+
+
+def test_contacts_are_vips_and_not_after_the_sample_day() -> None:
+    """Every VIP has a last call or visit on record; no contact is dated after the sample day."""
+    contacts = sample_benefits().contacts
+    as_of = sample_config().as_of
+    vips = {m.customer_id for m in sample_members() if m.tier != "regular"}
+    called = {c.customer_id for c in contacts if c.kind is Touchpoint.MANAGER_CONTACT}
+    assert called == vips
+    assert {c.customer_id for c in contacts} == vips
+    assert all(c.on <= as_of for c in contacts)
+    assert [c.customer_id for c in contacts] == sorted(c.customer_id for c in contacts)
+
+
+def test_ledger_replays_through_redeem_and_reverse() -> None:
+    """Every redemption in the ledger was allowed when made; the reversal returned its unit."""
+    benefits = sample_benefits()
+    members = {m.customer_id: m for m in sample_members()}
+    replayed = QuotaLedger()
+    for redemption in benefits.ledger.redemptions:
+        member = members[redemption.customer_id]
+        spells = (TierSpell(tier=member.tier, since=member.since),)
+        held = entitlements(member.customer_id, spells, benefits.catalogue, redemption.on)
+        replayed = redeem(
+            replayed,
+            member.customer_id,
+            redemption.benefit,
+            redemption.on,
+            held,
+            ref=redemption.ref,
+        )
+    for reversal in benefits.ledger.reversals:
+        (redemption,) = [r for r in replayed.redemptions if r.ref == reversal.ref]
+        replayed = reverse(replayed, redemption.customer_id, reversal.ref, reversal.on)
+    assert replayed == benefits.ledger
+    vip = members["C0014"]
+    held = entitlements(
+        "C0014",
+        (TierSpell(tier=vip.tier, since=vip.since),),
+        benefits.catalogue,
+        date(2026, 11, 23),
+    )
+    left = balance(benefits.ledger, "C0014", "diamond_plant_care", date(2026, 11, 23), held)
+    assert (left.used, left.remaining) == (7, 5)
+
+
+def test_sample_bill_is_a_property_fee_and_value_added_services() -> None:
+    """The sample bill: the property fee first, then value-added services, in CNY."""
+    bill = sample_benefits().bill
+    assert [line.category for line in bill.lines] == ["property_fee", "housekeeping", "car_wash"]
+    assert bill.currency == "CNY"

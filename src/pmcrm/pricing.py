@@ -194,7 +194,7 @@ class BillLine:
     quantity: Decimal | None = attrs.field(default=None, validator=_check_quantity)
 
 
-def _check_lines(inst: "Bill", _attr: "attrs.Attribute[Any]", value: Iterable[object]) -> None:
+def _check_lines(_inst: object, _attr: "attrs.Attribute[Any]", value: Iterable[object]) -> None:
     for index, line in enumerate(value):
         if not isinstance(line, BillLine):
             raise InvalidValue(
@@ -205,13 +205,18 @@ def _check_lines(inst: "Bill", _attr: "attrs.Attribute[Any]", value: Iterable[ob
                 got=type(line).__name__,
                 subpath=f"[{index}]",
             )
-        if line.amount.currency != inst.currency:
+
+
+def check_bill_currency(bill: "Bill") -> None:
+    """Every line of *bill* is in the bill's currency (a rule across fields)."""
+    for index, line in enumerate(bill.lines):
+        if line.amount.currency != bill.currency:
             raise InvalidValue(
                 "lines",
                 "currency",
                 value=line.amount.currency,
-                other=inst.currency,
-                subpath=f"[{index}].amount.currency",
+                other=bill.currency,
+                subpath=f".lines[{index}].amount.currency",
             )
 
 
@@ -235,6 +240,9 @@ class Bill:
 
     lines: tuple[BillLine, ...] = attrs.field(validator=_check_lines)
     currency: str = attrs.field(default="CNY", validator=_check_currency)
+
+    def __attrs_post_init__(self) -> None:
+        check_bill_currency(self)
 
 
 @attrs.frozen(kw_only=True)

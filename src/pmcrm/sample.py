@@ -33,6 +33,16 @@ reviews can be tried on the same customers:
 ('diamond', 'platinum', 'gold', 'regular')
 >>> len(sample_members()) == len(customers)
 True
+
+A fourth file holds what the programme's tiers give (a benefit catalogue,
+a pricing policy and a sample bill), the care policy with a festival
+calendar for 2025 to 2027, the VIPs' last contacts and a small quota ledger:
+
+>>> benefits = sample_benefits()
+>>> [t.tier for t in benefits.catalogue.tiers]
+['diamond', 'platinum', 'gold']
+>>> benefits.festivals.first_year, benefits.festivals.last_year
+(2025, 2027)
 """
 
 import functools
@@ -42,18 +52,24 @@ from datetime import date
 
 import attrs
 
+from pmcrm.benefits import Catalogue, QuotaLedger
+from pmcrm.care import CarePolicy, ContactLog, FestivalCalendar
 from pmcrm.customers import Customer
+from pmcrm.pricing import Bill, BillLine, PricingPolicy
 from pmcrm.segmentation import SegmentRule, ValueScorePolicy
 from pmcrm.serialization import structure
 from pmcrm.tiers import MemberRecord, TierPolicy
 from pmcrm.validators import min_items, unique
 
 __all__ = [
+    "BENEFITS_FILE",
     "CONFIG_FILE",
     "PORTFOLIO_FILE",
     "TIERS_FILE",
+    "SampleBenefits",
     "SampleConfig",
     "SampleTiers",
+    "sample_benefits",
     "sample_config",
     "sample_members",
     "sample_portfolio",
@@ -69,6 +85,9 @@ CONFIG_FILE = "data/sample_config.json"
 
 #: The sample VIP programme and member records, relative to the ``pmcrm`` package.
 TIERS_FILE = "data/sample_tiers.json"
+
+#: The sample benefits, care calendar, contacts and ledger, relative to the ``pmcrm`` package.
+BENEFITS_FILE = "data/sample_benefits.json"
 
 
 @attrs.frozen(kw_only=True)
@@ -103,6 +122,41 @@ class SampleTiers:
     members: tuple[MemberRecord, ...] = attrs.field(
         validator=unique(lambda m: m.customer_id, "customer id")
     )
+
+
+@attrs.frozen(kw_only=True)
+class SampleBenefits:
+    """What the sample VIP programme's tiers give, and the care that goes with them.
+
+    Attributes:
+        catalogue: Benefits by tier (diamond, platinum, gold; the base tier
+            gets none), with a grace period.
+        pricing: How discounts stack and are rounded on the company's bills.
+        bill_lines: The lines of a sample bill in CNY: a quarter's property
+            fee and two value-added services (see :attr:`bill`).
+        care: The contact cadence and the greetings, by tier.
+        festivals: Festival days for 2025 to 2027 (lunar dates as data).
+        contacts: The VIPs' last recorded contacts, in customer-id order.
+        ledger: Uses of complimentary services so far, and one reversal.
+    """
+
+    catalogue: Catalogue
+    pricing: PricingPolicy
+    bill_lines: tuple[BillLine, ...]
+    care: CarePolicy
+    festivals: FestivalCalendar
+    contacts: tuple[ContactLog, ...]
+    ledger: QuotaLedger
+
+    @property
+    def bill(self) -> Bill:
+        """The sample bill, in CNY.
+
+        The file holds its lines only: the strict converter cannot load a
+        :class:`~pmcrm.pricing.Bill` itself, whose ``lines`` validator reads
+        the bill's currency, which a structure hook does not have yet.
+        """
+        return Bill(lines=self.bill_lines)
 
 
 def _read(name: str) -> object:
@@ -147,6 +201,20 @@ def sample_tiers() -> SampleTiers:
         ValidationError: the shipped data is corrupt (a packaging bug).
     """
     return structure(_read(TIERS_FILE), SampleTiers)
+
+
+@functools.cache
+def sample_benefits() -> SampleBenefits:
+    """The sample benefit catalogue, care calendar, contacts and ledger, strictly and cached.
+
+    >>> gold = sample_benefits().catalogue.grants_for("gold")
+    >>> [g.benefit.describe("en") for g in gold][3:5]
+    ['3% off the property fee', '5% off value-added services']
+
+    Raises:
+        ValidationError: the shipped data is corrupt (a packaging bug).
+    """
+    return structure(_read(BENEFITS_FILE), SampleBenefits)
 
 
 def sample_tier_policy() -> TierPolicy:

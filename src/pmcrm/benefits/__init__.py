@@ -1,7 +1,9 @@
 """Benefits (权益与优惠): the catalogue, entitlements and the quota ledger.
 
 * :mod:`pmcrm.benefits.catalogue` — benefit kinds and what each tier grants;
-* :mod:`pmcrm.benefits.entitlements` — which benefits a customer holds, when;
+* :mod:`pmcrm.benefits.entitlements` — which benefits a customer holds, when,
+  and the pricing rules of the discounts held
+  (:func:`~pmcrm.benefits.entitlements.discount_rules`);
 * :mod:`pmcrm.benefits.ledger` — redemptions, reversals, balances and checks.
 """
 
@@ -23,10 +25,12 @@ from pmcrm.benefits.catalogue import (
     TierBenefits,
 )
 from pmcrm.benefits.entitlements import (
+    PROPERTY_FEE,
     Entitlement,
     ManualGrant,
     Source,
     TierSpell,
+    discount_rules,
     entitlement_history,
     entitlements,
 )
@@ -47,6 +51,7 @@ from pmcrm.benefits.ledger import (
 
 __all__ = [
     "BENEFITS",
+    "PROPERTY_FEE",
     "AccessKind",
     "AccessRight",
     "Balance",
@@ -74,6 +79,7 @@ __all__ = [
     "UseCheck",
     "balance",
     "can_use",
+    "discount_rules",
     "entitlement_history",
     "entitlements",
     "redeem",

@@ -37,18 +37,24 @@ from datetime import date, timedelta
 
 import attrs
 
-from pmcrm.benefits.catalogue import Benefit, Catalogue, check_window
+from pmcrm.benefits.catalogue import Benefit, Catalogue, Discount, DiscountTarget, check_window
 from pmcrm.errors import InvalidValue
-from pmcrm.values import LabelledEnum, Lang
+from pmcrm.pricing import DiscountRule
+from pmcrm.values import Label, LabelledEnum, Lang
 
 __all__ = [
+    "PROPERTY_FEE",
     "Entitlement",
     "ManualGrant",
     "Source",
     "TierSpell",
+    "discount_rules",
     "entitlement_history",
     "entitlements",
 ]
+
+#: The bill-line category of the property fee (what a property-fee discount applies to).
+PROPERTY_FEE = "property_fee"
 
 _ID = attrs.validators.and_(attrs.validators.instance_of(str), attrs.validators.min_len(1))
 
@@ -274,3 +280,98 @@ def entitlements(
         for e in entitlement_history(customer_id, tier_history, catalogue, grants=grants)
         if e.active_on(as_of)
     )
+
+
+def _source_label(entitlement: Entitlement) -> Label:
+    """Where a discount rule comes from: the entitlement's source (and tier), then the benefit."""
+    labels = []
+    for lang in (Lang.ZH, Lang.EN):
+        source = entitlement.source.text(lang)
+        if entitlement.tier is not None:
+            source = f"{source} {entitlement.tier}"
+        separator = "：" if lang is Lang.ZH else ": "
+        labels.append(f"{source}{separator}{entitlement.benefit.describe(lang)}")
+    return Label(zh=labels[0], en=labels[1])
+
+
+def discount_rules(
+    held: Iterable[Entitlement],
+    as_of: date,
+    *,
+    value_added: Iterable[str] = (),
+    property_fee: str = PROPERTY_FEE,
+) -> tuple[DiscountRule, ...]:
+    """The :class:`~pmcrm.pricing.DiscountRule` values of the discounts *held* on *as_of*.
+
+    The bridge from entitlements to :func:`~pmcrm.pricing.price`:
+
+    * only entitlements active on *as_of* whose benefit is a
+      :class:`~pmcrm.benefits.catalogue.Discount` count (other kinds, and
+      integrators' kinds, give no rule);
+    * when the same benefit code is held more than once (a grace period
+      overlapping the next tier's, a manual grant on top of a tier's), the
+      entitlement that started last counts, as in
+      :func:`~pmcrm.benefits.ledger.can_use`; different codes all give rules,
+      and the :class:`~pmcrm.pricing.PricingPolicy` decides how they stack;
+    * a discount with a ``category`` applies to that bill-line category;
+      otherwise a property-fee discount applies to *property_fee*
+      (``"property_fee"`` by default), and a value-added discount to each
+      category in *value_added*, one rule per category (a value-added
+      discount never reaches the property fee, which a rule for every
+      category would);
+    * each rule's source names the entitlement's source, its tier and the
+      benefit, in zh and en, for the priced bill's explanation.
+
+    Rules come in the order of *held*, then of *value_added*.
+
+    >>> from pmcrm.benefits.catalogue import Grant, TierBenefits
+    >>> from pmcrm.values import Rate
+    >>> fee = Discount(code="fee_8", rate=Rate.percent(8), target=DiscountTarget.PROPERTY_FEE)
+    >>> services = Discount(code="va_10", rate=Rate.percent(10), target=DiscountTarget.VALUE_ADDED)
+    >>> catalogue = Catalogue(
+    ...     tiers=(
+    ...         TierBenefits(tier="diamond", grants=(Grant(benefit=fee), Grant(benefit=services))),
+    ...     )
+    ... )
+    >>> spells = (TierSpell(tier="diamond", since=date(2025, 1, 1)),)
+    >>> held = entitlements("C-1", spells, catalogue, date(2026, 11, 23))
+    >>> rules = discount_rules(held, date(2026, 11, 23), value_added=("housekeeping", "car_wash"))
+    >>> [(r.category, str(r.rate)) for r in rules]
+    [('property_fee', '8%'), ('housekeeping', '10%'), ('car_wash', '10%')]
+    >>> rules[0].source.en
+    'tier diamond: 8% off the property fee'
+    >>> discount_rules(held, date(2026, 11, 23))
+    Traceback (most recent call last):
+    ...
+    pmcrm.errors.InvalidValue: 'value_added' is invalid: va_10 covers every value-added ...
+
+    Raises:
+        InvalidValue: a value-added discount without a category is held and
+            *value_added* names no category.
+    """
+    categories = tuple(value_added)
+    latest: dict[str, Entitlement] = {}
+    for entitlement in held:
+        if isinstance(entitlement.benefit, Discount) and entitlement.active_on(as_of):
+            before = latest.get(entitlement.code)
+            if before is None or entitlement.start >= before.start:
+                latest[entitlement.code] = entitlement
+    rules: list[DiscountRule] = []
+    for entitlement in latest.values():
+        benefit = entitlement.benefit
+        assert isinstance(benefit, Discount)  # noqa: S101 - filtered above, for the type checker
+        if benefit.category is not None:
+            scope: tuple[str, ...] = (benefit.category,)
+        elif benefit.target is DiscountTarget.PROPERTY_FEE:
+            scope = (property_fee,)
+        elif categories:
+            scope = categories
+        else:
+            raise InvalidValue(
+                "value_added",
+                "invalid",
+                detail=f"{benefit.code} covers every value-added service: name their categories",
+            )
+        source = _source_label(entitlement)
+        rules.extend(DiscountRule(rate=benefit.rate, category=c, source=source) for c in scope)
+    return tuple(rules)
