@@ -1470,14 +1470,14 @@ FESTIVAL_DAYS: tuple[tuple[str, str, str, tuple[date, ...]], ...] = (
 
 #: Per tier: property-fee discount, value-added discount, car-wash discount (None: none),
 #: months of plant care a year, birthday gift, access rights.
-TIER_BENEFITS: tuple[tuple[str, int, int, int | None, int, str | None, tuple[str, ...]], ...] = (
+TIER_BENEFITS: tuple[tuple[str, int, int, int | None, int, Label | None, tuple[str, ...]], ...] = (
     (
         "diamond",
         8,
         15,
         20,
         12,
-        "生日蛋糕与鲜花 cake and flowers",
+        Label(zh="生日蛋糕与鲜花", en="cake and flowers"),
         (
             "priority_repairs",
             "priority_cleaning",
@@ -1494,7 +1494,7 @@ TIER_BENEFITS: tuple[tuple[str, int, int, int | None, int, str | None, tuple[str
         10,
         15,
         6,
-        "生日蛋糕 birthday cake",
+        Label(zh="生日蛋糕", en="birthday cake"),
         (
             "priority_repairs",
             "priority_cleaning",
@@ -1507,9 +1507,9 @@ TIER_BENEFITS: tuple[tuple[str, int, int, int | None, int, str | None, tuple[str
     ("gold", 3, 5, None, 3, None, ("priority_repairs", "vip_channel", "emergency_line")),
 )
 
-CLEANING = "上门保洁 house cleaning"
-PLANT_CARE = "绿植养护（月） month of plant care"
-MOONCAKES = "月饼礼盒 mooncakes"
+CLEANING = Label(zh="上门保洁", en="house cleaning")
+PLANT_CARE = Label(zh="绿植养护（月）", en="month of plant care")
+MOONCAKES = Label(zh="月饼礼盒", en="mooncakes")
 
 
 def _tier_grants(
@@ -1519,7 +1519,7 @@ def _tier_grants(
     *,
     car_wash: int | None,
     plant_months: int,
-    gift: str | None,
+    gift: Label | None,
     rights: Sequence[str],
 ) -> benefits.TierBenefits:
     """What one tier grants: rights, discounts, complimentary services, greetings."""

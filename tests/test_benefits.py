@@ -34,22 +34,25 @@ from pmcrm.benefits import (
 )
 from pmcrm.errors import InvalidValue, PmcrmError, ValidationError
 from pmcrm.serialization import make_converter, structure, unstructure
-from pmcrm.values import Lang, Rate
+from pmcrm.values import Label, Lang, Rate
 
 CHANNEL = AccessRight(code="vip_channel", kind=AccessKind.VIP_CHANNEL)
 HOTLINE = AccessRight(code="hotline", kind=AccessKind.EMERGENCY_LINE)
 FEE_5 = Discount(code="fee", rate=Rate.percent(5), target=DiscountTarget.PROPERTY_FEE)
 FEE_10 = Discount(code="fee", rate=Rate.percent(10), target=DiscountTarget.PROPERTY_FEE)
 CLEANING = ComplimentaryService(
-    code="cleaning", service="house cleaning", units=1, term=Term(kind=TermKind.CALENDAR_YEAR)
+    code="cleaning",
+    service=Label(zh="上门保洁", en="house cleaning"),
+    units=1,
+    term=Term(kind=TermKind.CALENDAR_YEAR),
 )
 PLANTS = ComplimentaryService(
     code="plants",
-    service="plant care",
+    service=Label(zh="绿植养护", en="plant care"),
     units=2,
     term=Term(kind=TermKind.ROLLING_MONTHS, months=3),
 )
-BIRTHDAY = Greeting(code="birthday", occasion=Occasion.BIRTHDAY, gift="cake")
+BIRTHDAY = Greeting(code="birthday", occasion=Occasion.BIRTHDAY, gift=Label(zh="蛋糕", en="cake"))
 
 CATALOGUE = Catalogue(
     tiers=(
@@ -103,12 +106,12 @@ def test_benefits_describe_themselves_in_both_languages() -> None:
         "24 小时紧急热线",
         "物业费优惠 5%",
         "增值服务（cleaning）优惠 5%",
-        "每自然年免费house cleaning 1 次",
-        "每滚动 3 个月免费plant care 2 次",
+        "每自然年免费上门保洁 1 次",
+        "每滚动 3 个月免费绿植养护 2 次",
     ]
     assert [g.describe(lang) for g in (BIRTHDAY, plain) for lang in ("en", "zh")] == [
         "birthday greetings with a gift: cake",
-        "生日问候及礼品：cake",
+        "生日问候及礼品：蛋糕",
         "Mid-Autumn Festival greetings",
         "中秋节问候",
     ]
@@ -183,7 +186,7 @@ CATALOGUE_DATA: dict[str, Any] = {
                     "benefit": {
                         "type": "complimentary",
                         "code": "plants",
-                        "service": "plant care",
+                        "service": {"zh": "绿植养护", "en": "plant care"},
                         "units": 1,
                         "term": {"kind": "rolling_months", "months": 1},
                     }

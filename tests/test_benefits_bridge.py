@@ -105,7 +105,7 @@ def test_other_benefit_kinds_give_no_rule() -> None:
         Grant(
             benefit=ComplimentaryService(
                 code="cleaning",
-                service="house cleaning",
+                service=Label(zh="上门保洁", en="house cleaning"),
                 units=1,
                 term=Term(kind=TermKind.CALENDAR_YEAR),
             )

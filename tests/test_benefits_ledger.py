@@ -30,7 +30,7 @@ from pmcrm.benefits import (
 )
 from pmcrm.errors import InvalidValue, ValidationError
 from pmcrm.serialization import structure, unstructure
-from pmcrm.values import Lang, Period
+from pmcrm.values import Label, Lang, Period
 from test_benefits import CATALOGUE, HISTORY
 
 CALENDAR = Term(kind=TermKind.CALENDAR_YEAR)
@@ -44,7 +44,9 @@ def rolling(months: int) -> Term:
 
 def service(units: int = 1, term: Term = CALENDAR, code: str = "cleaning") -> ComplimentaryService:
     """A complimentary service."""
-    return ComplimentaryService(code=code, service="house cleaning", units=units, term=term)
+    return ComplimentaryService(
+        code=code, service=Label(zh="上门保洁", en="house cleaning"), units=units, term=term
+    )
 
 
 def held_by(

@@ -34,7 +34,7 @@ on *their* converter with
 ...         Grant(
 ...             benefit=ComplimentaryService(
 ...                 code="cleaning",
-...                 service="house cleaning",
+...                 service=Label(zh="上门保洁", en="house cleaning"),
 ...                 units=1,
 ...                 term=Term(kind=TermKind.CALENDAR_YEAR),
 ...             ),
@@ -57,7 +57,7 @@ import attrs
 
 from pmcrm.errors import InvalidValue
 from pmcrm.validators import at_least, at_most, text, unique
-from pmcrm.values import LabelledEnum, Lang, Rate
+from pmcrm.values import Label, LabelledEnum, Lang, Rate
 
 __all__ = [
     "BENEFITS",
@@ -278,7 +278,7 @@ class ComplimentaryService:
 
     >>> ComplimentaryService(
     ...     code="plants",
-    ...     service="plant care",
+    ...     service=Label(zh="绿植养护", en="plant care"),
     ...     units=1,
     ...     term=Term(kind=TermKind.ROLLING_MONTHS, months=1),
     ... ).describe("en")
@@ -286,47 +286,48 @@ class ComplimentaryService:
 
     Attributes:
         code: The benefit's identifier in the catalogue.
-        service: What is offered, e.g. ``"house cleaning"``.
+        service: What is offered, in zh and en (上门保洁 / house cleaning).
         units: Free uses per term, 1 to 1000.
         term: When the quota resets.
     """
 
     code: str = attrs.field(validator=_CODE)
-    service: str = attrs.field(validator=text(100))
+    service: Label
     units: int = attrs.field(validator=[at_least(1), at_most(1000)])
     term: Term
 
     def describe(self, lang: Lang | str = Lang.EN) -> str:
         """The service and its quota in words."""
         if Lang(lang) is Lang.ZH:
-            return f"每{self.term.describe(lang)}免费{self.service} {self.units} 次"
-        return f"{self.units} × {self.service} per {self.term.describe(lang)}"
+            return f"每{self.term.describe(lang)}免费{self.service.zh} {self.units} 次"
+        return f"{self.units} × {self.service.en} per {self.term.describe(lang)}"
 
 
 @attrs.frozen(kw_only=True)
 class Greeting:
     """A greeting, with an optional gift, on an occasion (生日、节日问候与礼品).
 
-    >>> Greeting(code="birthday", occasion=Occasion.BIRTHDAY, gift="cake").describe("zh")
-    '生日问候及礼品：cake'
+    >>> cake = Label(zh="蛋糕", en="cake")
+    >>> Greeting(code="birthday", occasion=Occasion.BIRTHDAY, gift=cake).describe("zh")
+    '生日问候及礼品：蛋糕'
 
     Attributes:
         code: The benefit's identifier in the catalogue.
         occasion: When.
-        gift: The gift, if any.
+        gift: The gift, if any, in zh and en.
     """
 
     code: str = attrs.field(validator=_CODE)
     occasion: Occasion
-    gift: str | None = attrs.field(default=None, validator=attrs.validators.optional(text(100)))
+    gift: Label | None = None
 
     def describe(self, lang: Lang | str = Lang.EN) -> str:
         """The greeting in words."""
         if Lang(lang) is Lang.ZH:
             base = f"{self.occasion.text(lang)}问候"
-            return base + (f"及礼品：{self.gift}" if self.gift else "")
+            return base + (f"及礼品：{self.gift.zh}" if self.gift else "")
         base = f"{self.occasion.text(lang)} greetings"
-        return base + (f" with a gift: {self.gift}" if self.gift else "")
+        return base + (f" with a gift: {self.gift.en}" if self.gift else "")
 
 
 #: The benefit kinds of pmcrm by their serialisation tag.

@@ -15,9 +15,10 @@ they were made under; the quota is that of the entitlement held on the day
 >>> from datetime import date
 >>> from pmcrm.benefits.catalogue import ComplimentaryService, Term, TermKind
 >>> from pmcrm.benefits.entitlements import Entitlement, Source
+>>> from pmcrm.values import Label
 >>> cleaning = ComplimentaryService(
 ...     code="cleaning",
-...     service="house cleaning",
+...     service=Label(zh="上门保洁", en="house cleaning"),
 ...     units=1,
 ...     term=Term(kind=TermKind.CALENDAR_YEAR),
 ... )
