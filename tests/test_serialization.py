@@ -1030,3 +1030,28 @@ def test_arbitrary_json_loads_or_raises_validation_error(cl: type[Any], value: A
         assert_sane(loaded)
     else:
         assert len(loaded) >= 1
+
+
+@attrs.frozen
+class WithFactory:
+    """A user class with a factory default (left to the detailed path)."""
+
+    tags: tuple[str, ...] = attrs.field(factory=tuple)
+
+
+@attrs.frozen
+class WithHiddenField:
+    """A user class with a field that ``__init__`` does not take."""
+
+    name: str
+    hidden: int = attrs.field(init=False, default=0)
+
+
+def test_classes_the_fast_path_cannot_build_load_through_cattrs() -> None:
+    """Factory defaults and init=False fields make the fast path step aside, not fail."""
+    converter = make_converter()
+    assert serialization._compile_structure(converter, WithFactory) is None
+    assert serialization._compile_structure(converter, WithHiddenField) is None
+    assert converter.load({}, WithFactory) == WithFactory()
+    assert converter.load({"tags": ["a"]}, WithFactory) == WithFactory(tags=("a",))
+    assert converter.load({"name": "x"}, WithHiddenField) == WithHiddenField(name="x")

@@ -619,7 +619,7 @@ class _Gen:
             body.append(f"    if not {known}.issuperset(d): _Fail()")
         sets = []
         for a in fields:
-            if not a.init:  # pragma: no cover - pmcrm models have no such fields
+            if not a.init:  # the fast path leaves such classes to cattrs
                 raise _Unsupported(cl)
             var = f"v_{a.name}"
             value_expr = self.expr(a.type, var)
@@ -638,7 +638,7 @@ class _Gen:
                 body.extend(f"    {line}" for line in check)
             else:
                 if isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
-                    raise _Unsupported(cl)  # pragma: no cover - pmcrm models use plain defaults
+                    raise _Unsupported(cl)  # factories are left to cattrs too
                 body.append(f"    {var} = d.get({a.name!r}, _MISSING)")
                 body.append(f"    if {var} is _MISSING:")
                 body.append(f"        {var} = {self.name('default', a.default)}")
