@@ -5,7 +5,8 @@ leaves; they differ only in how they report a fault.
 """
 
 import re
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +19,12 @@ _DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,6})?\Z")
 _MAX_DECIMAL_INT = 10**15 - 1
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _DATETIME_MAX = 40
+_TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?\Z")
+_DURATION = re.compile(
+    r"P(?:([0-9]{1,5})D)?(?:T(?:([0-9]{1,6})H)?(?:([0-9]{1,8})M)?(?:([0-9]{1,9})S)?)?\Z"
+)
+_OFFSET = re.compile(r"([+-])([01][0-9]|2[0-3]):([0-5][0-9])\Z")
+_TZ_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2}\Z")
 
 _JSON_NAMES = {
     dict: "object",
@@ -118,3 +125,115 @@ def parse_datetime(value: Any) -> datetime:
 def format_decimal(value: Decimal) -> str:
     """A decimal as a plain string, never in exponent form."""
     return f"{value:f}"
+
+
+def parse_time(value: Any) -> time:
+    """A wall-clock time of day from ``"HH:MM"`` or ``"HH:MM:SS"`` (no offset)."""
+    if type(value) is not str:
+        raise type_error("a time string (HH:MM)", value)
+    match = _TIME.match(value)
+    if match is None:
+        raise InvalidValue("", "format", value=value, what="time (HH:MM)", what_zh="时刻（HH:MM）")
+    hour, minute, second = match.groups()
+    return time(int(hour), int(minute), int(second or 0))
+
+
+def format_time(value: time) -> str:
+    """``"HH:MM"``, or ``"HH:MM:SS"`` when there are seconds."""
+    return value.isoformat(timespec="seconds" if value.second else "minutes")
+
+
+def parse_duration(value: Any) -> timedelta:
+    """A non-negative duration from an ISO 8601 string such as ``"PT2H"`` or ``"P3DT4H30M"``.
+
+    Days, hours, minutes and whole seconds only: years and months have no
+    fixed length, so they are refused.
+    """
+    if type(value) is not str:
+        raise type_error("an ISO 8601 duration string (such as PT2H)", value)
+    match = _DURATION.match(value)
+    if match is None or value in ("P", "PT") or value.endswith("T"):
+        raise InvalidValue(
+            "",
+            "format",
+            value=value,
+            what="ISO 8601 duration (such as PT2H or P3D)",
+            what_zh="ISO 8601 时长（如 PT2H、P3D）",
+        )
+    days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+
+
+def format_duration(value: timedelta) -> str:
+    """The canonical ISO 8601 form: hours, minutes and seconds (``"PT72H"``, ``"PT1H30M"``).
+
+    Raises:
+        InvalidValue: a negative duration or one with microseconds, which
+            :func:`parse_duration` would not read back.
+    """
+    if value < timedelta(0) or value.microseconds:
+        raise InvalidValue(
+            "", "invalid", value=value, detail="a duration is whole seconds and not negative"
+        )
+    total = value.days * 86_400 + value.seconds
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    text = "PT"
+    if hours:
+        text += f"{hours}H"
+    if minutes:
+        text += f"{minutes}M"
+    if seconds or text == "PT":
+        text += f"{seconds}S"
+    return text
+
+
+def parse_timezone(value: Any, resolve: Callable[[str], tzinfo]) -> tzinfo:
+    """A time zone from ``"UTC"``, a fixed offset ``"+08:00"`` or an IANA key.
+
+    IANA keys (``"Asia/Shanghai"``) are looked up with *resolve* (the
+    serialization edge passes :class:`zoneinfo.ZoneInfo`).
+    """
+    if type(value) is not str:
+        raise type_error("a time zone string", value)
+    if value == "UTC":
+        return timezone.utc
+    offset = _OFFSET.match(value)
+    if offset is not None:
+        sign, hours, minutes = offset.groups()
+        delta = timedelta(hours=int(hours), minutes=int(minutes))
+        return timezone(-delta if sign == "-" else delta)
+    if len(value) <= 64 and _TZ_KEY.match(value):
+        try:
+            return resolve(value)
+        except (LookupError, ValueError, OSError):  # not found, or a folder of zones
+            pass
+    raise InvalidValue(
+        "",
+        "format",
+        value=value,
+        what="time zone (UTC, +08:00 or an IANA name such as Asia/Shanghai)",
+        what_zh="时区（UTC、+08:00 或 IANA 名称如 Asia/Shanghai）",
+    )
+
+
+def format_timezone(value: tzinfo) -> str:
+    """The text :func:`parse_timezone` reads back: an IANA key, ``"UTC"`` or ``"+HH:MM"``.
+
+    Raises:
+        InvalidValue: a time zone with neither a key nor a fixed offset.
+    """
+    key = getattr(value, "key", None)
+    if isinstance(key, str):
+        return key
+    if value is timezone.utc:
+        return "UTC"
+    if isinstance(value, timezone):
+        offset = value.utcoffset(None)
+        sign = "-" if offset < timedelta(0) else "+"
+        minutes = abs(offset) // timedelta(minutes=1)
+        if not abs(offset) % timedelta(minutes=1):
+            return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    raise InvalidValue(
+        "", "invalid", value=value, detail="only IANA zones and whole-minute offsets are dumped"
+    )

@@ -17,16 +17,19 @@ the rule it broke.
 """
 
 from collections.abc import Iterator, Mapping
+from datetime import date
 from decimal import Decimal
 
 import attrs
 
 __all__ = [
     "ERROR_CODES",
+    "CalendarCoverageError",
     "CurrencyMismatch",
     "InvalidValue",
     "PmcrmError",
     "ReportEntry",
+    "TransitionNotAllowed",
     "ValidationError",
     "ValidationReport",
 ]
@@ -196,6 +199,74 @@ class CurrencyMismatch(PmcrmError, ValueError):
         self.left = left
         self.right = right
         super().__init__(f"cannot combine money in {left} with money in {right}")
+
+
+class CalendarCoverageError(PmcrmError, LookupError):
+    """A date outside the range a calendar has data for.
+
+    Calendars declare the days they cover and refuse the rest instead of
+    silently answering "weekdays only".
+
+    >>> from datetime import date
+    >>> raise CalendarCoverageError("cn", date(2027, 1, 4), date(2025, 1, 1), date(2026, 12, 31))
+    Traceback (most recent call last):
+    ...
+    pmcrm.errors.CalendarCoverageError: calendar 'cn' covers 2025-01-01 to 2026-12-31, not 2027-01-04
+
+    Attributes:
+        calendar: The calendar's name.
+        day: The day asked for.
+        first_day: The first day covered.
+        last_day: The last day covered.
+    """
+
+    def __init__(self, calendar: str, day: date, first_day: date, last_day: date) -> None:
+        self.calendar = calendar
+        self.day = day
+        self.first_day = first_day
+        self.last_day = last_day
+        super().__init__(
+            f"calendar {calendar!r} covers {first_day.isoformat()} to "
+            f"{last_day.isoformat()}, not {day.isoformat()}"
+        )
+
+    @property
+    def message_zh(self) -> str:
+        """The message in Chinese."""
+        return (
+            f"日历 '{self.calendar}' 仅覆盖 {self.first_day.isoformat()} 至 "
+            f"{self.last_day.isoformat()}，不含 {self.day.isoformat()}"
+        )
+
+
+class TransitionNotAllowed(PmcrmError):
+    """An event that the current state does not allow.
+
+    >>> raise TransitionNotAllowed("c-1", "archived", "reopened", ("(none)",))
+    Traceback (most recent call last):
+    ...
+    pmcrm.errors.TransitionNotAllowed: complaint 'c-1' is archived: event 'reopened' is not allowed here (allowed: (none))
+
+    Attributes:
+        subject: What the state belongs to (a complaint id).
+        state: The current state's name.
+        event: The refused event's name.
+        allowed: The names of the events the state allows.
+    """
+
+    def __init__(
+        self, subject: str, state: str, event: str, allowed: tuple[str, ...], detail: str = ""
+    ) -> None:
+        self.subject = subject
+        self.state = state
+        self.event = event
+        self.allowed = allowed
+        self.detail = detail
+        message = (
+            f"complaint {subject!r} is {state}: event {event!r} is not allowed here "
+            f"(allowed: {', '.join(allowed)})"
+        )
+        super().__init__(f"{message}; {detail}" if detail else message)
 
 
 @attrs.frozen

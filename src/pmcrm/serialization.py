@@ -25,10 +25,11 @@ import re
 import types
 import typing
 from collections.abc import Callable, Iterator, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import attrs
 import cattrs
@@ -213,6 +214,12 @@ class PmcrmConverter(cattrs.Converter):
         self.register_structure_hook(Decimal, lambda v, _t: _parse.parse_decimal(v))
         self.register_structure_hook(datetime, lambda v, _t: _parse.parse_datetime(v))
         self.register_structure_hook(date, _structure_date)
+        self.register_structure_hook(time, lambda v, _t: _parse.parse_time(v))
+        self.register_structure_hook(timedelta, lambda v, _t: _parse.parse_duration(v))
+        self.register_structure_hook(tzinfo, lambda v, _t: _parse.parse_timezone(v, ZoneInfo))
+        self.register_unstructure_hook(time, _parse.format_time)
+        self.register_unstructure_hook(timedelta, _parse.format_duration)
+        self.register_unstructure_hook(tzinfo, _parse.format_timezone)
         self.register_unstructure_hook(Decimal, _parse.format_decimal)
         self.register_unstructure_hook(datetime, datetime.isoformat)
         self.register_unstructure_hook(date, date.isoformat)
@@ -551,6 +558,9 @@ class _Gen:
             "_date": _parse.parse_date,
             "_dt": _parse.parse_datetime,
             "_int": _parse.parse_int,
+            "_time": _parse.parse_time,
+            "_dur": _parse.parse_duration,
+            "_tz": lambda v: _parse.parse_timezone(v, ZoneInfo),
             "_MISSING": _MISSING,
             "_new": object.__new__,
             "_set": object.__setattr__,
@@ -583,6 +593,12 @@ class _Gen:
             return f"_dt({v})"
         if t is date:
             return f"_date({v})"
+        if t is time:
+            return f"_time({v})"
+        if t is timedelta:
+            return f"_dur({v})"
+        if t is tzinfo:
+            return f"_tz({v})"
         if t in sensitive_types():
             cls = self.name("cls", t)
             return (
@@ -673,6 +689,9 @@ def _compile_unstructure(converter: PmcrmConverter, cl: Any) -> Callable[[Any], 
         return None
     names: dict[str, Any] = {
         "_fmt": _parse.format_decimal,
+        "_ftime": _parse.format_time,
+        "_fdur": _parse.format_duration,
+        "_ftz": _parse.format_timezone,
         "_pii": _masked if converter.redact else _revealed,
     }
     lines: list[str] = []
@@ -689,6 +708,12 @@ def _compile_unstructure(converter: PmcrmConverter, cl: Any) -> Callable[[Any], 
             return f"_fmt({v})"
         if t in (date, datetime):
             return f"{v}.isoformat()"
+        if t is time:
+            return f"_ftime({v})"
+        if t is timedelta:
+            return f"_fdur({v})"
+        if t is tzinfo:
+            return f"_ftz({v})"
         if t in sensitive_types():
             return f"_pii({v})"
         if _is_enum(t):
