@@ -6,7 +6,7 @@ leaves; they differ only in how they report a fault.
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal
 from typing import Any
 
@@ -197,7 +197,7 @@ def parse_timezone(value: Any, resolve: Callable[[str], tzinfo]) -> tzinfo:
     if type(value) is not str:
         raise type_error("a time zone string", value)
     if value == "UTC":
-        return timezone.utc
+        return UTC
     offset = _OFFSET.match(value)
     if offset is not None:
         sign, hours, minutes = offset.groups()
@@ -226,7 +226,7 @@ def format_timezone(value: tzinfo) -> str:
     key = getattr(value, "key", None)
     if isinstance(key, str):
         return key
-    if value is timezone.utc:
+    if value is UTC:
         return "UTC"
     if isinstance(value, timezone):
         offset = value.utcoffset(None)

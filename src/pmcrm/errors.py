@@ -208,10 +208,9 @@ class CalendarCoverageError(PmcrmError, LookupError):
     silently answering "weekdays only".
 
     >>> from datetime import date
-    >>> raise CalendarCoverageError("cn", date(2027, 1, 4), date(2025, 1, 1), date(2026, 12, 31))
-    Traceback (most recent call last):
-    ...
-    pmcrm.errors.CalendarCoverageError: calendar 'cn' covers 2025-01-01 to 2026-12-31, not 2027-01-04
+    >>> err = CalendarCoverageError("cn", date(2027, 1, 4), date(2025, 1, 1), date(2026, 12, 31))
+    >>> print(err)
+    calendar 'cn' covers 2025-01-01 to 2026-12-31, not 2027-01-04
 
     Attributes:
         calendar: The calendar's name.
@@ -242,31 +241,58 @@ class CalendarCoverageError(PmcrmError, LookupError):
 class TransitionNotAllowed(PmcrmError):
     """An event that the current state does not allow.
 
-    >>> raise TransitionNotAllowed("c-1", "archived", "reopened", ("(none)",))
-    Traceback (most recent call last):
-    ...
-    pmcrm.errors.TransitionNotAllowed: complaint 'c-1' is archived: event 'reopened' is not allowed here (allowed: (none))
+    >>> err = TransitionNotAllowed(
+    ...     "C-1",
+    ...     "archived",
+    ...     "reopened",
+    ...     (),
+    ...     zh_names={"archived": "已归档", "reopened": "重新打开"},
+    ... )
+    >>> print(err)
+    complaint 'C-1' is archived: event 'reopened' is not allowed (allowed: none)
+    >>> print(err.message_zh)
+    投诉 'C-1' 当前为「已归档」：不允许「重新打开」（允许：无）
 
     Attributes:
         subject: What the state belongs to (a complaint id).
         state: The current state's name.
         event: The refused event's name.
         allowed: The names of the events the state allows.
+        index: The refused event's position in the replayed list, when known.
     """
 
     def __init__(
-        self, subject: str, state: str, event: str, allowed: tuple[str, ...], detail: str = ""
+        self,
+        subject: str,
+        state: str,
+        event: str,
+        allowed: tuple[str, ...],
+        *,
+        index: int | None = None,
+        zh_names: Mapping[str, str] | None = None,
     ) -> None:
         self.subject = subject
         self.state = state
         self.event = event
         self.allowed = allowed
-        self.detail = detail
-        message = (
-            f"complaint {subject!r} is {state}: event {event!r} is not allowed here "
-            f"(allowed: {', '.join(allowed)})"
+        self.index = index
+        self._zh = dict(zh_names or {})
+        where = "" if index is None else f"events[{index}]: "
+        super().__init__(
+            f"{where}complaint {subject!r} is {state}: event {event!r} is not allowed "
+            f"(allowed: {', '.join(allowed) or 'none'})"
         )
-        super().__init__(f"{message}; {detail}" if detail else message)
+
+    @property
+    def message_zh(self) -> str:
+        """The message in Chinese."""
+        zh = self._zh
+        where = "" if self.index is None else f"events[{self.index}]："
+        allowed = "、".join(f"「{zh.get(a, a)}」" for a in self.allowed) or "无"
+        return (
+            f"{where}投诉 {self.subject!r} 当前为「{zh.get(self.state, self.state)}」："
+            f"不允许「{zh.get(self.event, self.event)}」（允许：{allowed}）"
+        )
 
 
 @attrs.frozen

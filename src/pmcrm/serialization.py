@@ -44,6 +44,7 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from pmcrm import _parse
 from pmcrm.benefits.catalogue import BENEFITS, Benefit
+from pmcrm.complaints.events import EVENTS, ComplaintEvent
 from pmcrm.errors import (
     ERROR_CODES,
     InvalidValue,
@@ -234,6 +235,7 @@ class PmcrmConverter(cattrs.Converter):
         self.register_variants(Criterion, CRITERIA)
         self.register_variants(Condition, CONDITIONS)
         self.register_variants(Benefit, BENEFITS)
+        self.register_variants(ComplaintEvent, EVENTS, tag_key="event")
 
     def _sensitive_hook(self, cls: type[Any]) -> Callable[[Any, Any], Any]:
         max_string = self.limits.max_string
@@ -575,7 +577,7 @@ class _Gen:
         self.names[key] = value
         return key
 
-    def expr(self, t: Any, v: str) -> str:
+    def expr(self, t: Any, v: str) -> str:  # noqa: PLR0912 - one branch per leaf type
         """A Python expression that structures the variable *v* as *t* (or raises)."""
         limits = self.converter.limits
         inner = _optional_of(t)

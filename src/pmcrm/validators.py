@@ -16,7 +16,9 @@ Traceback (most recent call last):
 pmcrm.errors.InvalidValue: 'area' must be >= 1: 0
 """
 
+import re
 from collections.abc import Callable, Hashable
+from datetime import datetime
 from typing import Any
 
 import attrs
@@ -27,12 +29,15 @@ from pmcrm.values import Money
 __all__ = [
     "at_least",
     "at_most",
+    "aware",
+    "code",
     "each",
     "greater_than",
     "min_items",
     "money_at_least",
     "non_negative_money",
     "of_type",
+    "optional_text",
     "text",
     "unique",
 ]
@@ -62,6 +67,23 @@ class _Text:
 def text(max_length: int = 200) -> _Validator:
     """A non-blank ``str`` of at most *max_length* characters."""
     return _Text(max_length)
+
+
+@attrs.frozen(repr=False)
+class _OptionalText:
+    text: _Text
+
+    def __call__(self, inst: object, attr: "attrs.Attribute[Any]", value: object) -> None:
+        if value is not None:
+            self.text(inst, attr, value)
+
+    def __repr__(self) -> str:
+        return f"<optional text validator, at most {self.text.max_length} characters>"
+
+
+def optional_text(max_length: int = 200) -> _Validator:
+    """``None``, or a non-blank ``str`` of at most *max_length* characters."""
+    return _OptionalText(_Text(max_length))
 
 
 @attrs.frozen(repr=False)
@@ -225,3 +247,57 @@ class _NonNegativeMoney:
 def non_negative_money() -> _Validator:
     """The money must not be negative; any currency."""
     return _NonNegativeMoney()
+
+
+@attrs.frozen(repr=False)
+class _Aware:
+    def __call__(self, _inst: object, attr: "attrs.Attribute[Any]", value: Any) -> None:
+        if not isinstance(value, datetime):
+            raise InvalidValue(
+                attr.name, "type", value=value, expected="datetime", got=type(value).__name__
+            )
+        if value.utcoffset() is None:
+            raise InvalidValue(attr.name, "naive_datetime", value=value.isoformat())
+
+    def __repr__(self) -> str:
+        return "<aware datetime validator>"
+
+
+def aware() -> _Validator:
+    """A timezone-aware :class:`~datetime.datetime` (one with a UTC offset)."""
+    return _Aware()
+
+
+_CODE = re.compile(r"[a-z][a-z0-9_]*(?:[.-][a-z0-9_]+)*\Z")
+
+
+@attrs.frozen(repr=False)
+class _Code:
+    max_length: int
+
+    def __call__(self, _inst: object, attr: "attrs.Attribute[Any]", value: Any) -> None:
+        if type(value) is not str:
+            raise InvalidValue(
+                attr.name, "type", value=value, expected="str", got=type(value).__name__
+            )
+        if len(value) > self.max_length or not _CODE.match(value):
+            raise InvalidValue(
+                attr.name,
+                "format",
+                value=value,
+                what=f"code (lower-case letters, digits, '_', '.', '-'; "
+                f"at most {self.max_length} characters)",
+                what_zh=f"代码（小写字母、数字、_ . -，最多 {self.max_length} 个字符）",
+            )
+
+    def __repr__(self) -> str:
+        return f"<code validator, at most {self.max_length} characters>"
+
+
+def code(max_length: int = 40) -> _Validator:
+    """A machine code such as ``"water_leak"`` or ``"fees.parking"``.
+
+    Lower-case ASCII letters, digits and ``_``, with ``.`` or ``-`` between
+    parts; it starts with a letter.
+    """
+    return _Code(max_length)
