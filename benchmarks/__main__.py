@@ -13,7 +13,24 @@ from importlib.metadata import PackageNotFoundError, version
 from benchmarks._harness import Config, Section, make_config, render
 from benchmarks.workload import DEFAULT_SEED
 
-BENCHMARKS = ("S1", "S2", "S5", "S6", "M1", "SEG", "R1", "R2", "R3", "P1", "C1")
+BENCHMARKS = (
+    "S1",
+    "S2",
+    "S5",
+    "S6",
+    "M1",
+    "SEG",
+    "R1",
+    "R2",
+    "R3",
+    "P1",
+    "C1",
+    "D1",
+    "D2",
+    "D3",
+    "F1",
+    "F2",
+)
 
 
 def _versions() -> str:
@@ -28,7 +45,9 @@ def _versions() -> str:
 
 def _runners(cfg: Config) -> dict[str, Callable[[], Section]]:
     from benchmarks import (
+        bench_calendar,
         bench_care,
+        bench_complaints,
         bench_import,
         bench_memory,
         bench_pricing,
@@ -50,6 +69,11 @@ def _runners(cfg: Config) -> dict[str, Callable[[], Section]]:
         "R3": lambda: bench_tiers.run_r3(cfg),
         "P1": lambda: bench_pricing.run_p1(cfg),
         "C1": lambda: bench_care.run_c1(cfg),
+        "D1": lambda: bench_calendar.run_d1(cfg),
+        "D2": lambda: bench_calendar.run_d2(cfg),
+        "D3": lambda: bench_calendar.run_d3(cfg),
+        "F1": lambda: bench_complaints.run_f1(cfg),
+        "F2": lambda: bench_complaints.run_f2(cfg),
     }
 
 

@@ -35,6 +35,18 @@ PUBLIC_MODULES = [
     "pmcrm.benefits.ledger",
     "pmcrm.pricing",
     "pmcrm.care",
+    "pmcrm.calendars",
+    "pmcrm.calendars.china",
+    "pmcrm.complaints",
+    "pmcrm.complaints.model",
+    "pmcrm.complaints.events",
+    "pmcrm.complaints.lifecycle",
+    "pmcrm.complaints.facts",
+    "pmcrm.complaints.sla",
+    "pmcrm.complaints.clocks",
+    "pmcrm.complaints.repeats",
+    "pmcrm.complaints.retention",
+    "pmcrm.complaints.analysis",
 ]
 
 #: Modules that may touch files, the terminal or the clock.

@@ -1,11 +1,13 @@
 """Tests of :mod:`pmcrm.errors`: codes, messages in zh and en, reports."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from pmcrm.errors import (
     ERROR_CODES,
+    CalendarCoverageError,
     CurrencyMismatch,
     InvalidValue,
     PmcrmError,
@@ -252,3 +254,19 @@ def test_validation_error_with_several_faults() -> None:
     """Several faults are counted in the plural."""
     err = ValidationError(ValidationReport((ENTRY, OTHER)), "Customer")
     assert str(err).startswith("invalid Customer: 2 faults\n")
+
+
+def test_text_parameters_have_a_chinese_form() -> None:
+    """A parameter ``x_zh`` stands in for ``x`` in the Chinese message only."""
+    err = InvalidValue(
+        "warnings", "invalid", value="0.8", detail="must rise", detail_zh="必须递增"
+    )
+    assert "'warnings' is invalid: must rise" == err.message_en
+    assert "'warnings' 无效：必须递增" == err.message_zh
+
+
+def test_calendar_coverage_error_in_both_languages() -> None:
+    """The coverage error names the calendar, its range and the day, in zh too."""
+    err = CalendarCoverageError("cn", date(2027, 1, 4), date(2025, 1, 1), date(2026, 12, 31))
+    assert isinstance(err, LookupError)
+    assert "日历 'cn' 仅覆盖 2025-01-01 至 2026-12-31，不含 2027-01-04" == err.message_zh

@@ -5,7 +5,7 @@ import functools
 import json
 import typing
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
@@ -14,8 +14,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmcrm import serialization
+from complaint_strategies import CLASSES, event
+from pmcrm import _parse, serialization
 from pmcrm import strategies as pst
+from pmcrm.calendars import WorkingHours
+from pmcrm.complaints.model import ComplaintType, EmergencyClass, PauseReason, Severity
+from pmcrm.complaints.repeats import RepeatKey, RepeatPolicy
+from pmcrm.complaints.sla import Metric, SlaPolicy, SlaRule, TimeBasis
 from pmcrm.customers import (
     Arrears,
     Contact,
@@ -770,6 +775,49 @@ def test_load_and_load_detailed_agree_on_the_sample() -> None:
 
 # --- properties -----------------------------------------------------------------------------
 
+DURATIONS = st.integers(0, 10**7).map(lambda s: timedelta(seconds=s))
+SLA_RULES = st.builds(
+    SlaRule,
+    metric=st.sampled_from(Metric),
+    target=st.integers(1, 10**6).map(lambda s: timedelta(seconds=s)),
+    basis=st.sampled_from(TimeBasis),
+    complaint_type=st.none() | st.sampled_from(ComplaintType),
+    severity=st.none() | st.sampled_from(Severity),
+    emergency=st.none() | st.sampled_from(EmergencyClass),
+    pause_on=st.lists(st.sampled_from(PauseReason), unique=True).map(tuple),
+    note=st.none() | st.sampled_from(["DOMAIN.md §4", "本公司规定"]),
+)
+SLA_POLICIES = st.builds(
+    SlaPolicy,
+    name=st.sampled_from(["p", "默认"]),
+    rules=st.lists(
+        SLA_RULES,
+        min_size=1,
+        max_size=4,
+        unique_by=lambda r: (r.metric, r.complaint_type, r.severity, r.emergency),
+    ).map(tuple),
+    warnings=st.sampled_from([(), (Decimal("0.5"),), (Decimal("0.5"), Decimal("0.8"))]),
+)
+REPEAT_POLICIES = st.builds(
+    RepeatPolicy,
+    window=st.integers(1, 400).map(lambda d: timedelta(days=d)),
+    keys=st.lists(st.sampled_from(RepeatKey), min_size=1, unique=True).map(tuple),
+    rectification_threshold=st.integers(2, 10),
+)
+WORKING_HOURS = st.builds(
+    lambda day, start, length: WorkingHours(
+        weekday=day,
+        start=time(start // 60, start % 60),
+        end=time((start + length) // 60, (start + length) % 60),
+    ),
+    st.integers(1, 7),
+    st.integers(0, 22 * 60),
+    st.integers(1, 60),
+)
+# ISO strings carry offsets, not zone names: a zone-aware time at a DST fold would
+# load as an equal instant that Python does not call equal (PEP 495), so fixed offsets.
+EVENT_MODELS = {cls: event(kind, at=pst.aware_datetimes()) for kind, cls in CLASSES.items()}
+
 MODELS = [
     pytest.param(Money, pst.money(), id="Money"),
     pytest.param(Money, pst.money(currency="JPY", places=0), id="Money-JPY"),
@@ -786,6 +834,10 @@ MODELS = [
     pytest.param(Participation, pst.participations(), id="Participation"),
     pytest.param(Contribution, pst.contributions(), id="Contribution"),
     pytest.param(Customer, pst.customers(), id="Customer"),
+    pytest.param(SlaPolicy, SLA_POLICIES, id="SlaPolicy"),
+    pytest.param(RepeatPolicy, REPEAT_POLICIES, id="RepeatPolicy"),
+    pytest.param(WorkingHours, WORKING_HOURS, id="WorkingHours"),
+    *(pytest.param(cl, strategy, id=cl.__name__) for cl, strategy in EVENT_MODELS.items()),
 ]
 
 
@@ -860,6 +912,23 @@ def loose(t: Any) -> st.SearchStrategy[Any]:
         | st.just("110105194912310021"),
         PersonName: pst.person_names().map(PersonName.reveal) | st.just(" "),
         Address: pst.addresses().map(Address.reveal) | st.just("路" * 201),
+        time: st.times().map(lambda t: t.strftime("%H:%M"))
+        | st.sampled_from(["24:00", "9:00", "09:00:60", "09:00+08:00"]),
+        timedelta: DURATIONS.map(_parse.format_duration)
+        | st.sampled_from(["P", "PT", "P1Y", "PT1.5H", "-PT1H", "P1DT"]),
+        tzinfo: st.sampled_from(
+            [
+                "UTC",
+                "+08:00",
+                "-05:30",
+                "Asia/Shanghai",
+                "Europe/Berlin",
+                "Asia",
+                "+24:00",
+                "Z",
+                "localtime",
+            ]
+        ),
     }
     if t in near:
         return near[t] | json_like
@@ -868,6 +937,11 @@ def loose(t: Any) -> st.SearchStrategy[Any]:
 
 
 VALID: dict[type[Any], st.SearchStrategy[Any]] = {
+    SlaRule: SLA_RULES,
+    SlaPolicy: SLA_POLICIES,
+    RepeatPolicy: REPEAT_POLICIES,
+    WorkingHours: WORKING_HOURS,
+    **EVENT_MODELS,
     Money: pst.money(),
     Period: pst.periods(),
     PropertyUnit: pst.property_units(),
@@ -884,6 +958,10 @@ VALID: dict[type[Any], st.SearchStrategy[Any]] = {
 }
 
 LOOSE_MODELS = [
+    SlaPolicy,
+    RepeatPolicy,
+    WorkingHours,
+    *EVENT_MODELS,
     Money,
     Period,
     PropertyUnit,

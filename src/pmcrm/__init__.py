@@ -37,10 +37,12 @@ if TYPE_CHECKING:
         YearlyFee,
     )
     from pmcrm.errors import (
+        CalendarCoverageError,
         CurrencyMismatch,
         InvalidValue,
         PmcrmError,
         ReportEntry,
+        TransitionNotAllowed,
         ValidationError,
         ValidationReport,
     )
@@ -86,6 +88,7 @@ _LAZY = {
     "ContactChannel": "pmcrm.customers",
     "Contribution": "pmcrm.customers",
     "ContributionKind": "pmcrm.customers",
+    "CalendarCoverageError": "pmcrm.errors",
     "CurrencyMismatch": "pmcrm.errors",
     "Customer": "pmcrm.customers",
     "CustomerKind": "pmcrm.customers",
@@ -111,6 +114,7 @@ _LAZY = {
     "Reason": "pmcrm.explain",
     "Referral": "pmcrm.customers",
     "ReportEntry": "pmcrm.errors",
+    "TransitionNotAllowed": "pmcrm.errors",
     "Role": "pmcrm.customers",
     "SegmentRule": "pmcrm.segmentation",
     "ServiceNeed": "pmcrm.customers",
@@ -134,6 +138,7 @@ _LAZY = {
 __all__ = [
     "Address",
     "Arrears",
+    "CalendarCoverageError",
     "Contact",
     "ContactChannel",
     "Contribution",
@@ -167,6 +172,7 @@ __all__ = [
     "SegmentRule",
     "ServiceNeed",
     "ServicePurchase",
+    "TransitionNotAllowed",
     "ValidationError",
     "ValidationReport",
     "ValueScore",

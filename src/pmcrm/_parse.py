@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal
 from typing import Any
 
-from pmcrm.errors import InvalidValue
+from pmcrm.errors import InvalidValue, iso_duration
 
 #: Largest absolute integer accepted from JSON (exactly representable as a double).
 MAX_INT = 2**53 - 1
@@ -23,6 +23,8 @@ _TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?\Z")
 _DURATION = re.compile(
     r"P(?:([0-9]{1,5})D)?(?:T(?:([0-9]{1,6})H)?(?:([0-9]{1,8})M)?(?:([0-9]{1,9})S)?)?\Z"
 )
+#: :func:`format_duration` writes hours, and :data:`_DURATION` reads at most 6 digits of them.
+_DURATION_LIMIT = timedelta(hours=1_000_000)
 _OFFSET = re.compile(r"([+-])([01][0-9]|2[0-3]):([0-5][0-9])\Z")
 _TZ_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2}\Z")
 
@@ -139,7 +141,16 @@ def parse_time(value: Any) -> time:
 
 
 def format_time(value: time) -> str:
-    """``"HH:MM"``, or ``"HH:MM:SS"`` when there are seconds."""
+    """``"HH:MM"``, or ``"HH:MM:SS"`` when there are seconds.
+
+    Raises:
+        InvalidValue: a time with microseconds or a time zone, which
+            :func:`parse_time` would not read back.
+    """
+    if value.microsecond or value.tzinfo is not None:
+        raise InvalidValue(
+            "", "invalid", value=value, detail="a time of day is whole seconds, without a zone"
+        )
     return value.isoformat(timespec="seconds" if value.second else "minutes")
 
 
@@ -168,24 +179,18 @@ def format_duration(value: timedelta) -> str:
     """The canonical ISO 8601 form: hours, minutes and seconds (``"PT72H"``, ``"PT1H30M"``).
 
     Raises:
-        InvalidValue: a negative duration or one with microseconds, which
-            :func:`parse_duration` would not read back.
+        InvalidValue: a negative duration, one with microseconds or one of
+            1,000,000 hours or more, which :func:`parse_duration` would not
+            read back.
     """
-    if value < timedelta(0) or value.microseconds:
+    if value < timedelta(0) or value.microseconds or value >= _DURATION_LIMIT:
         raise InvalidValue(
-            "", "invalid", value=value, detail="a duration is whole seconds and not negative"
+            "",
+            "invalid",
+            value=value,
+            detail="a duration is whole seconds, not negative and under 1,000,000 hours",
         )
-    total = value.days * 86_400 + value.seconds
-    hours, rest = divmod(total, 3600)
-    minutes, seconds = divmod(rest, 60)
-    text = "PT"
-    if hours:
-        text += f"{hours}H"
-    if minutes:
-        text += f"{minutes}M"
-    if seconds or text == "PT":
-        text += f"{seconds}S"
-    return text
+    return iso_duration(value)
 
 
 def parse_timezone(value: Any, resolve: Callable[[str], tzinfo]) -> tzinfo:
@@ -203,7 +208,8 @@ def parse_timezone(value: Any, resolve: Callable[[str], tzinfo]) -> tzinfo:
         sign, hours, minutes = offset.groups()
         delta = timedelta(hours=int(hours), minutes=int(minutes))
         return timezone(-delta if sign == "-" else delta)
-    if len(value) <= 64 and _TZ_KEY.match(value):
+    # "localtime" is whatever the machine is set to: configuration is a value.
+    if len(value) <= 64 and _TZ_KEY.match(value) and value != "localtime":
         try:
             return resolve(value)
         except (LookupError, ValueError, OSError):  # not found, or a folder of zones

@@ -17,8 +17,9 @@ the rule it broke.
 """
 
 from collections.abc import Iterator, Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from enum import Enum
 
 import attrs
 
@@ -32,6 +33,7 @@ __all__ = [
     "TransitionNotAllowed",
     "ValidationError",
     "ValidationReport",
+    "iso_duration",
 ]
 
 #: Longest rendering of an offending value echoed in a message.
@@ -109,8 +111,42 @@ ERROR_CODES: Mapping[str, tuple[str, str]] = {
 }
 
 
+def iso_duration(value: timedelta) -> str:
+    """A duration in the ISO 8601 form pmcrm reads and writes: ``"PT72H"``, ``"PT1H30M"``.
+
+    Hours, minutes and seconds (fractions of a second as decimals); a
+    negative duration gets a leading ``-``.
+
+    >>> (
+    ...     iso_duration(timedelta(days=3)),
+    ...     iso_duration(timedelta(0)),
+    ...     iso_duration(-timedelta(seconds=90)),
+    ... )
+    ('PT72H', 'PT0S', '-PT1M30S')
+    """
+    sign = "-" if value < timedelta(0) else ""
+    micros = abs(value) // timedelta(microseconds=1)
+    seconds, fraction = divmod(micros, 1_000_000)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    text = "PT"
+    if hours:
+        text += f"{hours}H"
+    if minutes:
+        text += f"{minutes}M"
+    if fraction:
+        text += f"{seconds}.{fraction:06d}".rstrip("0") + "S"
+    elif seconds or text == "PT":
+        text += f"{seconds}S"
+    return sign + text
+
+
 def _echo(value: object) -> str:
     """Render an offending value for a message, shortened to :data:`_MAX_ECHO`."""
+    if isinstance(value, timedelta):
+        return iso_duration(value)
+    if isinstance(value, Enum):
+        value = value.value
     text = str(value) if isinstance(value, (int, Decimal)) else repr(value)
     if len(text) > _MAX_ECHO:
         text = text[: _MAX_ECHO - 1] + "…"
@@ -134,7 +170,8 @@ class InvalidValue(PmcrmError, ValueError):
             ``".roles[1].unit_code"``; the validation report appends it to
             the object's path.
         **params: The figures the message template needs (``bound``,
-            ``expected``, ``got``…).  Never put personal data here.
+            ``expected``, ``got``…); a text parameter ``x`` may come with
+            its Chinese form ``x_zh``.  Never put personal data here.
 
     Attributes:
         field: As given.
@@ -171,7 +208,10 @@ class InvalidValue(PmcrmError, ValueError):
         super().__init__(self.message_en)
 
     def _render(self, index: int) -> str:
-        return ERROR_CODES[self.code][index].format(field=self.field, **self.params)
+        params = dict(self.params)
+        if index == 0:  # zh: a parameter ``x_zh`` stands in for ``x``
+            params.update({k[:-3]: v for k, v in self.params.items() if k.endswith("_zh")})
+        return ERROR_CODES[self.code][index].format(field=self.field, **params)
 
     @property
     def message_en(self) -> str:
@@ -259,6 +299,10 @@ class TransitionNotAllowed(PmcrmError):
         event: The refused event's name.
         allowed: The names of the events the state allows.
         index: The refused event's position in the replayed list, when known.
+
+    *zh_names* gives the Chinese names of the events (and of the state, if
+    *state_zh* does not: a state and an event may share a name such as
+    ``"paused"`` but not a Chinese one).
     """
 
     def __init__(
@@ -270,6 +314,7 @@ class TransitionNotAllowed(PmcrmError):
         *,
         index: int | None = None,
         zh_names: Mapping[str, str] | None = None,
+        state_zh: str | None = None,
     ) -> None:
         self.subject = subject
         self.state = state
@@ -277,6 +322,7 @@ class TransitionNotAllowed(PmcrmError):
         self.allowed = allowed
         self.index = index
         self._zh = dict(zh_names or {})
+        self._state_zh = state_zh
         where = "" if index is None else f"events[{index}]: "
         super().__init__(
             f"{where}complaint {subject!r} is {state}: event {event!r} is not allowed "
@@ -289,8 +335,9 @@ class TransitionNotAllowed(PmcrmError):
         zh = self._zh
         where = "" if self.index is None else f"events[{self.index}]："
         allowed = "、".join(f"「{zh.get(a, a)}」" for a in self.allowed) or "无"
+        state = self._state_zh or zh.get(self.state, self.state)
         return (
-            f"{where}投诉 {self.subject!r} 当前为「{zh.get(self.state, self.state)}」："
+            f"{where}投诉 {self.subject!r} 当前为「{state}」："
             f"不允许「{zh.get(self.event, self.event)}」（允许：{allowed}）"
         )
 

@@ -437,8 +437,18 @@ class PmcrmConverter(cattrs.Converter):
             report = ValidationReport(tuple(_walk(exc, "$")))
             raise ValidationError(report, _type_name(cl)) from None
 
-    def dump(self, obj: Any) -> Any:
-        """Unstructure *obj* into JSON-ready data (decimals as strings, ISO dates)."""
+    def dump(self, obj: Any, unstructure_as: Any = None) -> Any:
+        """Unstructure *obj* into JSON-ready data (decimals as strings, ISO dates).
+
+        Args:
+            obj: The value.
+            unstructure_as: Dump *obj* as this type rather than its own class:
+                a tagged union (such as ``ComplaintEvent``), or a tuple of one,
+                writes each member with its tag so that :meth:`load` can read
+                it back as that type.
+        """
+        if unstructure_as is not None:
+            return self.unstructure(obj, unstructure_as=unstructure_as)
         cl = type(obj)
         fast = self._fast_unstructure.get(cl, _MISSING)
         if fast is _MISSING:
@@ -782,6 +792,16 @@ def structure(data: Any, cl: type[T], *, converter: PmcrmConverter | None = None
     return (converter or default_converter()).load(data, cl)
 
 
-def unstructure(obj: Any, *, redact: bool = False, converter: PmcrmConverter | None = None) -> Any:
-    """Dump *obj* into JSON-ready data; with *redact*, personal data is masked."""
-    return (converter or default_converter(redact=redact)).dump(obj)
+def unstructure(
+    obj: Any,
+    *,
+    redact: bool = False,
+    converter: PmcrmConverter | None = None,
+    unstructure_as: Any = None,
+) -> Any:
+    """Dump *obj* into JSON-ready data; with *redact*, personal data is masked.
+
+    Pass *unstructure_as* to dump a member of a tagged union with its tag
+    (see :meth:`PmcrmConverter.dump`).
+    """
+    return (converter or default_converter(redact=redact)).dump(obj, unstructure_as)

@@ -18,12 +18,12 @@ pmcrm.errors.InvalidValue: 'area' must be >= 1: 0
 
 import re
 from collections.abc import Callable, Hashable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import attrs
 
-from pmcrm.errors import InvalidValue
+from pmcrm.errors import InvalidValue, iso_duration
 from pmcrm.values import Money
 
 __all__ = [
@@ -93,7 +93,8 @@ class _Bound:
 
     def __call__(self, _inst: object, attr: "attrs.Attribute[Any]", value: Any) -> None:
         if not _holds(value, self.op, self.bound):
-            raise InvalidValue(attr.name, self.op, value=value, bound=self.bound)
+            bound = iso_duration(self.bound) if isinstance(self.bound, timedelta) else self.bound
+            raise InvalidValue(attr.name, self.op, value=value, bound=bound)
 
     def __repr__(self) -> str:
         return f"<bound validator {_SYMBOLS[self.op]} {self.bound!r}>"

@@ -106,7 +106,7 @@ class ManualGrant:
     ... )
     Traceback (most recent call last):
     ...
-    pmcrm.errors.InvalidValue: 'source' must be one of manual, promotion: <Source.TIER: 'tier'>
+    pmcrm.errors.InvalidValue: 'source' must be one of manual, promotion: 'tier'
 
     Attributes:
         customer_id: Whose grant.

@@ -126,7 +126,7 @@ class Registered:
 
     @property
     def kind(self) -> EventKind:
-        """:attr:`EventKind.REGISTERED`."""
+        """``EventKind.REGISTERED``."""
         return EventKind.REGISTERED
 
 
@@ -155,7 +155,7 @@ class Assessed:
 
     @property
     def kind(self) -> EventKind:
-        """:attr:`EventKind.ASSESSED`."""
+        """``EventKind.ASSESSED``."""
         return EventKind.ASSESSED
 
 
@@ -181,7 +181,7 @@ class Assigned:
 
     @property
     def kind(self) -> EventKind:
-        """:attr:`EventKind.ASSIGNED`."""
+        """``EventKind.ASSIGNED``."""
         return EventKind.ASSIGNED
 
 
@@ -202,7 +202,7 @@ class Transferred:
 
     @property
     def kind(self) -> EventKind:
-        """:attr:`EventKind.TRANSFERRED`."""
+        """``EventKind.TRANSFERRED``."""
         return EventKind.TRANSFERRED
 
 
@@ -223,7 +223,7 @@ class Contacted:
 
     @property
     def kind(self) -> EventKind:
-        """:attr:`EventKind.CONTACTED`."""
+        """``EventKind.CONTACTED``."""
         return EventKind.CONTACTED
 
 
@@ -248,7 +248,7 @@ class Investigated:
 
     @property
     def kind(self) -> EventKind:
-        """:attr:`EventKind.INVESTIGATED`."""
+        """``EventKind.INVESTIGATED``."""
         return EventKind.INVESTIGATED
 
 
@@ -269,7 +269,7 @@ class Paused:
 
     @property
     def kind(self) -> EventKind:
-        """:attr:`EventKind.PAUSED`."""
+        """``EventKind.PAUSED``."""
         return EventKind.PAUSED
 
 
@@ -288,7 +288,7 @@ class Resumed:
 
     @property
     def kind(self) -> EventKind:
-        """:attr:`EventKind.RESUMED`."""
+        """``EventKind.RESUMED``."""
         return EventKind.RESUMED
 
 
@@ -313,7 +313,7 @@ class Resolved:
 
     @property
     def kind(self) -> EventKind:
-        """:attr:`EventKind.RESOLVED`."""
+        """``EventKind.RESOLVED``."""
         return EventKind.RESOLVED
 
 
@@ -336,7 +336,7 @@ class FollowedUp:
 
     @property
     def kind(self) -> EventKind:
-        """:attr:`EventKind.FOLLOWED_UP`."""
+        """``EventKind.FOLLOWED_UP``."""
         return EventKind.FOLLOWED_UP
 
 
@@ -355,7 +355,7 @@ class Reopened:
 
     @property
     def kind(self) -> EventKind:
-        """:attr:`EventKind.REOPENED`."""
+        """``EventKind.REOPENED``."""
         return EventKind.REOPENED
 
 
@@ -376,7 +376,7 @@ class Escalated:
 
     @property
     def kind(self) -> EventKind:
-        """:attr:`EventKind.ESCALATED`."""
+        """``EventKind.ESCALATED``."""
         return EventKind.ESCALATED
 
 
@@ -395,7 +395,7 @@ class Archived:
 
     @property
     def kind(self) -> EventKind:
-        """:attr:`EventKind.ARCHIVED`."""
+        """``EventKind.ARCHIVED``."""
         return EventKind.ARCHIVED
 
 

@@ -46,7 +46,7 @@ pmcrm.errors.InvalidValue: 'at' must be after 'the previous event (2026-11-02T09
 
 import unicodedata
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import attrs
@@ -104,7 +104,13 @@ class Transition:
 def _check_table(initial: Status, final: tuple[Status, ...], rows: tuple[Transition, ...]) -> None:
     """The rules a lifecycle table must keep (python-statemachine's checks)."""
     if initial in final:
-        raise InvalidValue("initial", "invalid", value=initial.value, detail="it is final")
+        raise InvalidValue(
+            "initial",
+            "invalid",
+            value=initial.value,
+            detail="it is final",
+            detail_zh="初始状态不能是终止状态",
+        )
     seen: set[tuple[Status, EventKind]] = set()
     for index, row in enumerate(rows):
         key = (row.source, row.event)
@@ -122,43 +128,60 @@ def _check_table(initial: Status, final: tuple[Status, ...], rows: tuple[Transit
                 "invalid",
                 value=row.source.value,
                 detail=f"{row.source.value} is final: nothing may leave it",
+                detail_zh=f"{row.source.label.zh}为终止状态，不能再转出",
                 subpath=f".transitions[{index}]",
             )
     edges = _edges(rows)
-    reachable = _closure({initial}, edges)
+    reachable = _closure({(initial, None)}, edges)
     for status in Status:
-        if status not in reachable:
+        nodes = [node for node in reachable if node[0] is status]
+        if not nodes:
             raise InvalidValue(
-                "transitions", "invalid", value=status.value, detail="the status is unreachable"
+                "transitions",
+                "invalid",
+                value=status.value,
+                detail="the status is unreachable",
+                detail_zh="该状态无法到达",
             )
-        if not _closure({status}, edges) & set(final):
+        if any(not {s for s, _ in _closure({node}, edges)} & set(final) for node in nodes):
             raise InvalidValue(
                 "transitions",
                 "invalid",
                 value=status.value,
                 detail="no path leads from the status to a final status",
+                detail_zh="从该状态无路可达终止状态",
             )
 
 
-def _edges(rows: tuple[Transition, ...]) -> dict[Status, set[Status]]:
-    """Successors of each status.
+#: Where a complaint is: its status, and the status a ``resumed`` event returns to.
+_Node = tuple[Status, Status | None]
 
-    A ``None`` target leads back to every status with a transition into the
-    row's source.
+
+def _edges(rows: tuple[Transition, ...]) -> dict[_Node, set[_Node]]:
+    """The moves between nodes, by the rules of :func:`_fold`.
+
+    A pause remembers the status it left, a ``None`` target goes back there,
+    and leaving the pause otherwise forgets it.  (Reading a ``None`` target
+    as "back to any status that pauses" would accept tables in which a
+    complaint can only go round between a status and its pause.)
     """
-    edges: dict[Status, set[Status]] = {s: set() for s in Status}
-    for row in rows:
-        if row.target is not None:
-            edges[row.source].add(row.target)
-    for row in rows:
-        if row.target is None:
-            edges[row.source].update(
-                r.source for r in rows if r.target is row.source and r.source is not row.source
-            )
+    edges: dict[_Node, set[_Node]] = {(s, r): set() for s in Status for r in (None, *Status)}
+    for (status, resume_to), moves in edges.items():
+        for row in rows:
+            target = row.target
+            if row.source is not status or target is status:
+                continue
+            if target is None:
+                if resume_to is not None:
+                    moves.add((resume_to, None))
+            elif target is Status.PAUSED:
+                moves.add((target, status))
+            else:
+                moves.add((target, None if status is Status.PAUSED else resume_to))
     return edges
 
 
-def _closure(start: set[Status], edges: Mapping[Status, set[Status]]) -> set[Status]:
+def _closure(start: set[_Node], edges: Mapping[_Node, set[_Node]]) -> set[_Node]:
     seen = set(start)
     todo = list(start)
     while todo:
@@ -237,7 +260,7 @@ def _width(text: str) -> int:
 def _rows() -> tuple[Transition, ...]:
     S, E = Status, EventKind  # noqa: N806 - short names keep the table readable
     open_rows = {
-        S.REGISTERED: (E.ASSESSED, E.TRANSFERRED, E.CONTACTED, E.ESCALATED, E.PAUSED),
+        S.REGISTERED: (E.ASSESSED, E.TRANSFERRED, E.CONTACTED, E.ESCALATED),
         S.ASSESSED: (
             E.ASSESSED,
             E.ASSIGNED,
@@ -303,7 +326,9 @@ def _rows() -> tuple[Transition, ...]:
 #: The standard complaint lifecycle.
 LIFECYCLE = Lifecycle(initial=Status.REGISTERED, final=(Status.ARCHIVED,), transitions=_rows())
 
-_ZH_NAMES = {m.value: m.label.zh for m in (*Status, *EventKind)}
+# Events only: a status and an event can share a value ("paused") but not
+# a name (已暂停, 暂停), so the status's name is passed on its own.
+_ZH_EVENTS = {m.value: m.label.zh for m in EventKind}
 
 
 @attrs.frozen(kw_only=True)
@@ -356,7 +381,8 @@ def start(event: ComplaintEvent) -> ComplaintState:
             event.kind.value,
             (EventKind.REGISTERED.value,),
             index=0,
-            zh_names={"new": "未登记", **_ZH_NAMES},
+            zh_names=_ZH_EVENTS,
+            state_zh="未登记",
         )
     return ComplaintState(
         complaint_id=event.complaint_id,
@@ -382,12 +408,16 @@ def _fold(state: ComplaintState, events: Iterable[ComplaintEvent], offset: int) 
     allowed = table[status]
     for index, event in enumerate(events, offset):
         at = event.at
-        if at < last:
+        # Python compares two times of one zone by their wall clocks and
+        # ignores ``fold``: in a DST fall-back the second 02:15 would come
+        # "before" the first 02:45.  Then compare the instants instead.
+        if at.astimezone(UTC) < last.astimezone(UTC) if at.fold or last.fold else at < last:
             raise InvalidValue(
                 f"events[{index}].at" if offset else "at",
                 "order",
                 value=at.isoformat(),
                 other=f"the previous event ({last.isoformat()})",
+                other_zh=f"上一事件（{last.isoformat()}）",
             )
         target = allowed.get(event.__class__, missing)
         if target is missing:
@@ -397,7 +427,8 @@ def _fold(state: ComplaintState, events: Iterable[ComplaintEvent], offset: int) 
                 event.kind.value,
                 tuple(e.value for e in LIFECYCLE.allowed(status)),
                 index=index if offset else None,
-                zh_names=_ZH_NAMES,
+                zh_names=_ZH_EVENTS,
+                state_zh=status.label.zh,
             )
         if event.complaint_id != cid:
             raise InvalidValue(
@@ -405,15 +436,17 @@ def _fold(state: ComplaintState, events: Iterable[ComplaintEvent], offset: int) 
                 "invalid",
                 value=event.complaint_id,
                 detail=f"the event belongs to another complaint than {cid!r}",
+                detail_zh=f"该事件不属于投诉 {cid!r}",
             )
         if target is None:
             target = resume_to
             resume_to = None
-        elif target is paused:
-            resume_to = status
-        elif status is paused:
-            resume_to = None
-        elif event.__class__ is Transferred:
+        elif target is not status:
+            if target is paused:
+                resume_to = status
+            elif status is paused:
+                resume_to = None
+        if event.__class__ is Transferred:
             owner = event.to
         if target is not status:
             status = target

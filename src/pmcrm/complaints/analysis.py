@@ -1,0 +1,276 @@
+"""The complaint analysis report: on-time rates, times, reopenings, repeats and causes.
+
+:func:`analyse` reads a set of complaints as of an instant and gives the
+figures of the monthly complaint analysis (DOMAIN.md §4, step 6), overall,
+by department and by month of registration:
+
+* per metric, how many clocks were **met** and **breached** and the
+  **on-time rate** = met / (met + breached), where *breached* includes
+  clocks still running past their target (they cannot be met any more) and
+  running clocks within target are not counted yet;
+* the **median and mean time** of the stopped clocks, counted as the SLA
+  counts it (pauses and reopening gaps left out), measured on the business
+  calendar when one is given, else on each rule's own time base; the median
+  of an even count is the mean of the middle two (to the microsecond, as
+  :class:`~datetime.timedelta` division rounds);
+* the **reopen rate** (complaints reopened at least once) and the **repeat
+  rate** (complaints that repeat an earlier one, see
+  :mod:`pmcrm.complaints.repeats`);
+* the most frequent **root causes** and **categories** (ties in code order).
+
+Rates are exact fractions (:class:`Share`); they are rounded only when
+shown, half up to 0.1 %.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+import attrs
+
+from pmcrm.calendars import TimeBase
+from pmcrm.complaints.clocks import ClockStatus, ComplaintClocks, SpanKind, clocks_of, state_at
+from pmcrm.complaints.facts import ComplaintFacts, facts
+from pmcrm.complaints.lifecycle import ComplaintState
+from pmcrm.complaints.model import RootCause
+from pmcrm.complaints.repeats import RepeatPolicy, find_repeats
+from pmcrm.complaints.sla import Metric, SlaPolicy
+from pmcrm.values import Lang
+
+__all__ = [
+    "ComplaintAnalysis",
+    "GroupStats",
+    "MetricStats",
+    "Share",
+    "analyse",
+    "median",
+]
+
+_ZERO = timedelta(0)
+UNASSIGNED = "(unassigned)"
+
+
+@attrs.frozen
+class Share:
+    """An exact proportion ``part / whole``.
+
+    >>> Share(2, 3).percent(), Share(0, 0).percent()
+    (Decimal('66.7'), None)
+    """
+
+    part: int
+    whole: int
+
+    def percent(self) -> Decimal | None:
+        """The percentage, half up to 0.1 (``None`` when *whole* is 0)."""
+        if not self.whole:
+            return None
+        return (Decimal(100 * self.part) / Decimal(self.whole)).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+
+    def text(self, lang: Lang | str = Lang.EN) -> str:
+        """``"66.7% (2/3)"``, or ``"–"`` for an empty share."""
+        value = self.percent()
+        del lang  # the same in zh and en
+        return "–" if value is None else f"{value}% ({self.part}/{self.whole})"
+
+
+def median(values: list[timedelta]) -> timedelta | None:
+    """The median (mean of the middle two for an even count), ``None`` for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+@attrs.frozen(kw_only=True)
+class MetricStats:
+    """One metric over a group of complaints.
+
+    Attributes:
+        metric: The metric.
+        timed: Complaints a rule times this metric for.
+        met: Clocks stopped within target.
+        breached: Clocks stopped late or still running past target.
+        running: Clocks running within target (not decided yet).
+        median: Median counted time of the stopped clocks.
+        mean: Mean counted time of the stopped clocks.
+    """
+
+    metric: Metric
+    timed: int
+    met: int
+    breached: int
+    running: int
+    median: timedelta | None
+    mean: timedelta | None
+
+    @property
+    def on_time(self) -> Share:
+        """Met among the decided clocks."""
+        return Share(self.met, self.met + self.breached)
+
+
+@attrs.frozen(kw_only=True)
+class GroupStats:
+    """The figures of one group of complaints.
+
+    Attributes:
+        complaints: How many.
+        open: Not resolved as of the report.
+        reopened: Reopened at least once, among all.
+        repeats: Repeating an earlier complaint, among all.
+        metrics: One entry per metric some rule timed.
+    """
+
+    complaints: int
+    open: int
+    reopened: Share
+    repeats: Share
+    metrics: tuple[MetricStats, ...]
+
+    def metric(self, metric: Metric) -> MetricStats | None:
+        """The figures of *metric*, if any complaint was timed for it."""
+        for stats in self.metrics:
+            if stats.metric is metric:
+                return stats
+        return None
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintAnalysis:
+    """The complaint analysis report.
+
+    Attributes:
+        at: The instant the report is made as of.
+        overall: Every complaint.
+        by_department: Per handling department (``"(unassigned)"`` when none), by name.
+        by_month: Per month of registration (``"YYYY-MM"``), in order.
+        root_causes: Root causes found, most frequent first.
+        categories: Categories, most frequent first.
+    """
+
+    at: datetime
+    overall: GroupStats
+    by_department: tuple[tuple[str, GroupStats], ...]
+    by_month: tuple[tuple[str, GroupStats], ...]
+    root_causes: tuple[tuple[RootCause, int], ...]
+    categories: tuple[tuple[str, int], ...]
+
+
+@attrs.frozen
+class _Row:
+    facts: ComplaintFacts
+    clocks: ComplaintClocks
+    repeat: bool
+    month: str
+
+
+def _counted(clock_spans: Iterable[tuple[datetime, datetime]], base: TimeBase) -> timedelta:
+    return sum((base.between(a, b) for a, b in clock_spans), _ZERO)
+
+
+def _group(rows: list[_Row], base: TimeBase | None) -> GroupStats:
+    per_metric: dict[Metric, list[int]] = {}
+    times: dict[Metric, list[timedelta]] = defaultdict(list)
+    for row in rows:
+        for clock in row.clocks.clocks:
+            counts = per_metric.setdefault(clock.metric, [0, 0, 0, 0])
+            counts[0] += 1
+            if clock.status is ClockStatus.MET:
+                counts[1] += 1
+            elif clock.status is ClockStatus.BREACHED:
+                counts[2] += 1
+            elif clock.status is not ClockStatus.NOT_STARTED:
+                counts[3] += 1
+            if clock.stop is not None:
+                spans = [(s.start, s.end) for s in clock.timeline if s.kind is SpanKind.COUNTED]
+                times[clock.metric].append(
+                    clock.elapsed if base is None else _counted(spans, base)
+                )
+    metrics = []
+    for metric in Metric:
+        if metric not in per_metric:
+            continue
+        timed, met, breached, running = per_metric[metric]
+        values = times[metric]
+        metrics.append(
+            MetricStats(
+                metric=metric,
+                timed=timed,
+                met=met,
+                breached=breached,
+                running=running,
+                median=median(values),
+                mean=sum(values, _ZERO) / len(values) if values else None,
+            )
+        )
+    return GroupStats(
+        complaints=len(rows),
+        open=sum(row.facts.is_open for row in rows),
+        reopened=Share(sum(row.facts.reopen_count > 0 for row in rows), len(rows)),
+        repeats=Share(sum(row.repeat for row in rows), len(rows)),
+        metrics=tuple(metrics),
+    )
+
+
+def analyse(
+    states: Iterable[ComplaintState],
+    policy: SlaPolicy,
+    at: datetime,
+    *,
+    calendar: TimeBase | None = None,
+    repeat_policy: RepeatPolicy | None = None,
+    top: int = 5,
+) -> ComplaintAnalysis:
+    """The analysis of the complaints *states* as of *at*.
+
+    Complaints registered after *at* are left out; events after *at* are
+    ignored (see :func:`~pmcrm.complaints.clocks.state_at`).
+
+    Args:
+        states: The complaints.
+        policy: The SLA policy the clocks follow.
+        at: The instant of the report (aware).
+        calendar: The business calendar: rules on business hours count on
+            it, and times are measured on it.
+        repeat_policy: How repeats are found (default
+            :class:`~pmcrm.complaints.repeats.RepeatPolicy`).
+        top: How many root causes and categories to list.
+    """
+    rows: list[_Row] = []
+    for state in states:
+        if state.registration.at > at:
+            continue
+        past = state_at(state, at)
+        assert past is not None  # noqa: S101 - registered by *at*
+        f = facts(past)
+        clocks = clocks_of(f, policy, at, calendar=calendar)
+        zone = getattr(calendar, "timezone", None)
+        local = f.registered_at if zone is None else f.registered_at.astimezone(zone)
+        rows.append(_Row(facts=f, clocks=clocks, repeat=False, month=f"{local:%Y-%m}"))
+    findings = {
+        finding.complaint_id: finding.is_repeat
+        for finding in find_repeats((r.facts for r in rows), repeat_policy or RepeatPolicy())
+    }
+    rows = [attrs.evolve(r, repeat=findings[r.facts.complaint_id]) for r in rows]
+    by_department: dict[str, list[_Row]] = defaultdict(list)
+    by_month: dict[str, list[_Row]] = defaultdict(list)
+    for row in rows:
+        by_department[row.facts.department or UNASSIGNED].append(row)
+        by_month[row.month].append(row)
+    causes = Counter(r.facts.root_cause for r in rows if r.facts.root_cause is not None)
+    categories = Counter(r.facts.category for r in rows)
+    return ComplaintAnalysis(
+        at=at,
+        overall=_group(rows, calendar),
+        by_department=tuple((k, _group(v, calendar)) for k, v in sorted(by_department.items())),
+        by_month=tuple((k, _group(v, calendar)) for k, v in sorted(by_month.items())),
+        root_causes=tuple(sorted(causes.items(), key=lambda kv: (-kv[1], kv[0].value)))[:top],
+        categories=tuple(sorted(categories.items(), key=lambda kv: (-kv[1], kv[0])))[:top],
+    )
