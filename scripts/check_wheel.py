@@ -14,6 +14,8 @@ REQUIRED = (
     "pmcrm/data/sample_config.json",
     "pmcrm/data/sample_tiers.json",
     "pmcrm/data/sample_benefits.json",
+    "pmcrm/data/sample_complaints.json",
+    "pmcrm/data/calendar_cn.json",
 )
 ALLOWED_TOP = ("pmcrm/", "pmcrm-")
 

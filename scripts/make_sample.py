@@ -11,7 +11,12 @@ review on the reference date shows every review action; and what the
 programme's tiers give (``sample_benefits.json``): a benefit catalogue, a
 pricing policy and a sample bill, the care policy with a festival calendar
 for 2025 to 2027 (lunar festival dates as data), the VIPs' last contacts and
-a small quota ledger built through :func:`pmcrm.benefits.redeem`.
+a small quota ledger built through :func:`pmcrm.benefits.redeem`; and the
+customers' complaints from September to the reference date
+(``sample_complaints.json``): the company's SLA policy (pmcrm's default
+plus house rules), the repeat rules, and every complaint's events, each
+complaint replayed through :func:`pmcrm.complaints.replay` before it is
+written.
 
 The output is deterministic: a seeded :class:`random.Random` that only
 ``random()`` and ``randrange()`` are asked of (whose algorithms have been
@@ -33,13 +38,27 @@ import argparse
 import json
 import random
 import sys
-from collections.abc import Sequence
-from datetime import date, datetime, timedelta, timezone
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from pmcrm import benefits, care, pricing, tiers
+from pmcrm import benefits, care, complaints, pricing, tiers
+from pmcrm.complaints import (
+    ComplaintChannel,
+    ComplaintType,
+    EmergencyClass,
+    Emotion,
+    Metric,
+    Motive,
+    Outcome,
+    PauseReason,
+    RootCause,
+    Severity,
+    TimeBasis,
+    Verdict,
+)
 from pmcrm.customers import (
     Arrears,
     Contact,
@@ -60,7 +79,7 @@ from pmcrm.customers import (
     ServicePurchase,
     YearlyFee,
 )
-from pmcrm.sample import SampleBenefits, SampleConfig, SampleTiers
+from pmcrm.sample import SampleBenefits, SampleComplaints, SampleConfig, SampleTiers
 from pmcrm.segmentation import (
     AnnualFeeAtLeast,
     ArrearsAtLeast,
@@ -113,6 +132,7 @@ PORTFOLIO_PATH = DATA_DIR / "sample_portfolio.json"
 CONFIG_PATH = DATA_DIR / "sample_config.json"
 TIERS_PATH = DATA_DIR / "sample_tiers.json"
 BENEFITS_PATH = DATA_DIR / "sample_benefits.json"
+COMPLAINTS_PATH = DATA_DIR / "sample_complaints.json"
 
 T = TypeVar("T")
 
@@ -1741,6 +1761,1755 @@ def build_benefits() -> dict[str, Any]:
     return unstructure(value)  # type: ignore[no-any-return]
 
 
+# --- complaints ---------------------------------------------------------------------
+
+#: The seed of the complaint stream: a stream of its own, so nothing else moves.
+COMPLAINTS_SEED = SEED + 3
+
+#: No event of the sample is later than this: the afternoon of the reference day,
+#: before the demo reads the clocks at 17:00.
+COMPLAINTS_CUTOFF = datetime(2026, 11, 23, 16, 30, tzinfo=CST)
+
+#: Departments: key -> (name, handlers).
+DEPARTMENTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "eng": ("工程部", ("gc-liu", "gc-ma")),
+    "clean": ("保洁部", ("bj-sun",)),
+    "order": ("秩序维护部", ("zx-zhou", "zx-tang")),
+    "green": ("绿化部", ("lh-he",)),
+    "finance": ("财务部", ("cw-zheng",)),
+    "service": ("客服中心", ("kf-chen",)),
+}
+
+#: The service desk's receivers by day, and the night duty officer (20:00-08:00).
+DAY_DESK = ("kf-wang", "kf-li", "kf-zhao")
+NIGHT_DESK = "kf-yang"
+MANAGER = "项目经理"
+HEAD_OFFICE = "总经理办公室"
+
+
+def sample_sla_policy() -> complaints.SlaPolicy:
+    """pmcrm's default policy plus the company's own rules where DOMAIN.md §4 is silent.
+
+    Natural disasters and public-order events are answered within 2 h (24/7),
+    a natural disaster's damage report is due within 48 h, a repeat complaint
+    is answered within 4 h, and a special complaint (policy or attitude
+    misunderstanding) is answered in writing within three working days of
+    7.5 h on the business calendar, the clock stopping while the customer
+    owes us documents.
+    """
+    base = complaints.default_policy()
+    hour = timedelta(hours=1)
+    house = "house rule (公司补充规定)"
+    own = (
+        complaints.SlaRule(
+            metric=Metric.FIRST_RESPONSE,
+            target=2 * hour,
+            emergency=EmergencyClass.NATURAL_DISASTER,
+            note=house,
+        ),
+        complaints.SlaRule(
+            metric=Metric.INVESTIGATION,
+            target=48 * hour,
+            emergency=EmergencyClass.NATURAL_DISASTER,
+            note=house,
+        ),
+        complaints.SlaRule(
+            metric=Metric.FIRST_RESPONSE,
+            target=2 * hour,
+            emergency=EmergencyClass.PUBLIC_ORDER,
+            note=house,
+        ),
+        complaints.SlaRule(
+            metric=Metric.FIRST_RESPONSE,
+            target=4 * hour,
+            complaint_type=ComplaintType.REPEAT,
+            note=house,
+        ),
+        complaints.SlaRule(
+            metric=Metric.RESOLUTION,
+            target=timedelta(hours=22, minutes=30),
+            basis=TimeBasis.BUSINESS,
+            complaint_type=ComplaintType.SPECIAL,
+            pause_on=(PauseReason.CUSTOMER,),
+            note=house,
+        ),
+    )
+    return complaints.SlaPolicy(
+        name="xilan-complaint-sla",
+        rules=base.rules + own,
+        warnings=base.warnings,
+    )
+
+
+def sample_repeat_policy() -> complaints.RepeatPolicy:
+    """The same customer or unit and category within 60 days; three call for a rectification."""
+    return complaints.RepeatPolicy(window=timedelta(days=60), rectification_threshold=3)
+
+
+class Topic(NamedTuple):
+    """What a complaint is about, and how it ends when it ends well.
+
+    ``place`` may use ``{b}`` (the building, floor or villa of the unit) and
+    ``{r}`` (the room, shop or villa number).
+    """
+
+    category: str
+    dept: str
+    place: str
+    summary: str
+    plan: str
+    cause: RootCause
+    report: str
+    outcome: Outcome
+    result: str
+
+
+def _t(month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    """An instant of 2026 in China Standard Time."""
+    return datetime(2026, month, day, hour, minute, tzinfo=CST)
+
+
+def office_time(at: datetime, rng: Rng) -> datetime:
+    """*at* if it falls between 08:30 and 20:00, else the next 08:30 plus a few minutes."""
+    local = at.astimezone(CST)
+    if time(8, 30) <= local.time() < time(20, 0):
+        return at
+    day = local.date() + timedelta(days=1) if local.time() >= time(20, 0) else local.date()
+    return datetime.combine(day, time(8, 30), CST) + timedelta(minutes=rng.between(0, 40))
+
+
+class Story:
+    """One complaint's events, built step by step.
+
+    Each step happens *after* minutes after the one before, or at a given
+    instant; ``daytime=True`` moves a step that would fall at night to the
+    next morning.  Steps default to the owner (receiver, until a transfer),
+    or to the handler once one is assigned for contacts, reports and
+    resolutions.
+    """
+
+    def __init__(self, registered: complaints.Registered, topic: Topic, rng: Rng) -> None:
+        self.events: list[Any] = [registered]
+        self.registered = registered
+        self.topic = topic
+        self.rng = rng
+        self.now = registered.at
+        self.owner = registered.by
+        self.handler: str | None = None
+        department, handlers = DEPARTMENTS[topic.dept]
+        self.department = department
+        self.handlers = handlers
+
+    def _step(
+        self,
+        cls: type[Any],
+        after: "int | datetime",
+        by: str | None,
+        *,
+        daytime: bool = False,
+        worker: bool = False,
+        **fields: Any,
+    ) -> "Story":
+        at = after if isinstance(after, datetime) else self.now + timedelta(minutes=after)
+        if daytime:
+            at = office_time(at, self.rng)
+        if at < self.now:
+            raise RuntimeError(f"{self.registered.complaint_id}: {cls.__name__} goes back in time")
+        self.now = at
+        actor = by or ((self.handler or self.owner) if worker else self.owner)
+        event = cls(complaint_id=self.registered.complaint_id, at=at, by=actor, **fields)
+        self.events.append(event)
+        return self
+
+    def assess(
+        self,
+        after: "int | datetime",
+        complaint_type: ComplaintType | None = None,
+        severity: Severity | None = None,
+        emergency: EmergencyClass | None = None,
+        *,
+        motive: Motive | None = None,
+        note: str | None = None,
+    ) -> "Story":
+        reg = self.registered
+        return self._step(
+            complaints.Assessed,
+            after,
+            None,
+            complaint_type=complaint_type or reg.complaint_type,
+            severity=severity or reg.severity,
+            emergency=emergency or reg.emergency,
+            motive=motive,
+            note=note,
+        )
+
+    def assign(self, after: "int | datetime", handler: str | None = None) -> "Story":
+        self.handler = handler or self.rng.pick(self.handlers)
+        return self._step(
+            complaints.Assigned,
+            after,
+            None,
+            department=self.department,
+            handler=self.handler,
+            plan=self.topic.plan,
+        )
+
+    def contact(
+        self,
+        after: "int | datetime",
+        channel: ComplaintChannel = ComplaintChannel.PHONE,
+        note: str | None = None,
+        *,
+        daytime: bool = False,
+    ) -> "Story":
+        return self._step(
+            complaints.Contacted,
+            after,
+            None,
+            daytime=daytime,
+            worker=True,
+            channel=channel,
+            note=note,
+        )
+
+    def investigate(
+        self,
+        after: "int | datetime",
+        cause: RootCause | None = None,
+        report: str | None = None,
+        *,
+        daytime: bool = False,
+    ) -> "Story":
+        return self._step(
+            complaints.Investigated,
+            after,
+            None,
+            daytime=daytime,
+            worker=True,
+            root_cause=cause or self.topic.cause,
+            responsible_department=self.department,
+            report=report or self.topic.report,
+        )
+
+    def pause(self, after: "int | datetime", reason: PauseReason, note: str) -> "Story":
+        return self._step(complaints.Paused, after, None, reason=reason, note=note)
+
+    def resume(self, after: "int | datetime", note: str) -> "Story":
+        return self._step(complaints.Resumed, after, None, note=note)
+
+    def resolve(
+        self,
+        after: "int | datetime",
+        note: str | None = None,
+        outcome: Outcome | None = None,
+        *,
+        compensation: Money | None = None,
+        daytime: bool = False,
+    ) -> "Story":
+        return self._step(
+            complaints.Resolved,
+            after,
+            None,
+            daytime=daytime,
+            worker=True,
+            outcome=outcome or self.topic.outcome,
+            note=note or self.topic.result,
+            compensation=compensation,
+        )
+
+    def follow_up(
+        self,
+        after: "int | datetime",
+        verdict: Verdict = Verdict.SATISFIED,
+        note: str | None = None,
+        *,
+        daytime: bool = False,
+    ) -> "Story":
+        return self._step(
+            complaints.FollowedUp,
+            after,
+            None,
+            daytime=daytime,
+            verdict=verdict,
+            channel=ComplaintChannel.PHONE,
+            note=note,
+        )
+
+    def reopen(self, after: "int | datetime", reason: str) -> "Story":
+        return self._step(complaints.Reopened, after, None, reason=reason)
+
+    def escalate(self, after: "int | datetime", reason: str, to: str = MANAGER) -> "Story":
+        return self._step(complaints.Escalated, after, None, to=to, reason=reason)
+
+    def transfer(self, after: "int | datetime", to: str, reason: str) -> "Story":
+        self._step(complaints.Transferred, after, None, to=to, reason=reason)
+        self.owner = to
+        return self
+
+    def archive(
+        self, after: "int | datetime", note: str | None = None, *, daytime: bool = True
+    ) -> "Story":
+        return self._step(complaints.Archived, after, None, daytime=daytime, note=note)
+
+
+def routine(
+    story: Story,
+    *,
+    verdict: Verdict = Verdict.SATISFIED,
+    severity: Severity | None = None,
+    contact: tuple[int, int] = (15, 150),
+    investigate: tuple[int, int] = (90, 900),
+    resolve: tuple[int, int] = (120, 1500),
+    follow: tuple[int, int] = (180, 1200),
+) -> None:
+    """The usual path: assessed, assigned, contacted, investigated, resolved, followed up, filed.
+
+    Delays are drawn in minutes from the given ranges; contacts, reports,
+    resolutions, follow-ups and archiving happen in the daytime.
+    """
+    rng = story.rng
+    story.assess(rng.between(8, 25), severity=severity)
+    story.assign(rng.between(5, 20))
+    story.contact(rng.between(*contact), daytime=True)
+    story.investigate(rng.between(*investigate), daytime=True)
+    story.resolve(rng.between(*resolve), daytime=True)
+    story.follow_up(rng.between(*follow), verdict, daytime=True)
+    story.archive(rng.between(1440, 4320))
+
+
+class Plan(NamedTuple):
+    """One sample complaint: when, whose, what, how it was received, and what happened next.
+
+    ``who`` is an estate code (a customer of that estate who has not
+    complained yet), ``"visitor"``, or ``"<estate>:<key>"`` for a customer who
+    complains more than once (the first plan with the key chooses them).
+    """
+
+    at: datetime
+    who: str
+    topic: Topic
+    channel: ComplaintChannel
+    emotion: Emotion
+    path: Callable[[Story], object]
+    complaint_type: ComplaintType = ComplaintType.ROUTINE
+    severity: Severity = Severity.MEDIUM
+    emergency: EmergencyClass | None = None
+    receiver: str | None = None
+    location: str | None = None
+
+
+#: The sample's complaints, September to the reference day (2026-11-23, a Monday).
+COMPLAINT_PLANS: tuple[Plan, ...] = (
+    # --- September ---------------------------------------------------------------------
+    Plan(
+        at=_t(9, 2, 9, 40),
+        who="CH",
+        topic=Topic(
+            category="facilities",
+            dept="eng",
+            place="{b} 栋楼道",
+            summary="楼道灯坏了一周没人修，晚上回家看不见路",
+            plan="当天更换楼道灯具并检查线路",
+            cause=RootCause.EQUIPMENT_FAILURE,
+            report="声控灯感应器老化损坏",
+            outcome=Outcome.REPAIRED,
+            result="更换 3 盏声控灯及感应器",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.DISSATISFIED,
+        path=routine,
+        severity=Severity.LOW,
+    ),
+    Plan(
+        at=_t(9, 3, 10, 15),
+        who="PZ",
+        topic=Topic(
+            category="cleaning",
+            dept="clean",
+            place="二层公共卫生间",
+            summary="公共卫生间地面湿滑有异味，保洁不及时",
+            plan="增加午间和傍晚巡查保洁",
+            cause=RootCause.STAFF_NEGLIGENCE,
+            report="午间保洁员漏巡，巡查记录未签",
+            outcome=Outcome.OTHER,
+            result="加派保洁员，巡查改为每两小时一次",
+        ),
+        channel=ComplaintChannel.ONLINE,
+        emotion=Emotion.DISSATISFIED,
+        path=lambda s: routine(s, verdict=Verdict.BASICALLY_SATISFIED),
+        severity=Severity.LOW,
+    ),
+    Plan(
+        at=_t(9, 5, 20, 10),
+        who="YT",
+        topic=Topic(
+            category="noise",
+            dept="order",
+            place="{b} 栋 {r} 室楼上",
+            summary="楼上晚上九点后还在用电钻装修，孩子无法休息",
+            plan="上门劝停并核查装修许可时段",
+            cause=RootCause.MANAGEMENT_GAP,
+            report="装修巡查未覆盖晚间时段",
+            outcome=Outcome.OTHER,
+            result="约谈装修户，增加晚间装修巡查",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.ANGRY,
+        path=lambda s: (
+            s.contact(12, note="已派秩序维护员上门劝停")
+            .assess(5, motive=Motive.VENTING)
+            .assign(5)
+            .investigate(_t(9, 6, 10, 20))
+            .resolve(_t(9, 6, 15, 0))
+            .follow_up(_t(9, 7, 10, 10))
+            .archive(_t(9, 9, 9, 30))
+        ),
+    ),
+    Plan(
+        at=_t(9, 8, 7, 20),
+        who="CH",
+        topic=Topic(
+            category="facilities",
+            dept="eng",
+            place="{b} 栋",
+            summary="全楼突然停水，没有任何通知",
+            plan="启动停水应急预案，抢修爆裂管段并通知住户",
+            cause=RootCause.EQUIPMENT_FAILURE,
+            report="供水主管阀门老化爆裂",
+            outcome=Outcome.REPAIRED,
+            result="更换爆裂管段，恢复供水并张贴说明",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.ANXIOUS,
+        complaint_type=ComplaintType.URGENT,
+        severity=Severity.HIGH,
+        emergency=EmergencyClass.SERVICE_FAILURE,
+        path=lambda s: (
+            s.contact(12, note="已派人排查，预计一小时内恢复")
+            .assess(3)
+            .assign(3)
+            .investigate(27)
+            .resolve(_t(9, 8, 9, 0))
+            .follow_up(_t(9, 8, 15, 0))
+            .archive(_t(9, 10, 10, 0))
+        ),
+    ),
+    Plan(
+        at=_t(9, 9, 14, 30),
+        who="XH",
+        topic=Topic(
+            category="facilities",
+            dept="eng",
+            place="{b} 层办公区",
+            summary="办公区空调不制冷，室内超过 30 度",
+            plan="检修空调末端及冷冻水阀门",
+            cause=RootCause.EQUIPMENT_FAILURE,
+            report="风机盘管电动阀卡死",
+            outcome=Outcome.REPAIRED,
+            result="更换电动阀，温度恢复正常",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.DISSATISFIED,
+        path=routine,
+    ),
+    Plan(
+        at=_t(9, 11, 16, 0),
+        who="LW",
+        topic=Topic(
+            category="repairs",
+            dept="eng",
+            place="{b} 庭院",
+            summary="庭院排水沟堵塞，下雨积水流进车库",
+            plan="预约入户疏通排水沟并检查雨水井",
+            cause=RootCause.MANAGEMENT_GAP,
+            report="公共雨水井清掏周期过长",
+            outcome=Outcome.REPAIRED,
+            result="疏通排水沟并清掏雨水井",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.DISSATISFIED,
+        path=lambda s: (
+            s.assess(15)
+            .assign(10)
+            .contact(20)
+            .pause(_t(9, 11, 17, 30), PauseReason.CUSTOMER, "业主出差，周一回来后再约入户")
+            .resume(_t(9, 14, 9, 0), "业主已回，约定今天下午入户")
+            .investigate(_t(9, 14, 14, 20))
+            .resolve(_t(9, 14, 16, 0))
+            .follow_up(_t(9, 15, 10, 30))
+            .archive(_t(9, 17, 10, 0))
+        ),
+    ),
+    Plan(
+        at=_t(9, 14, 8, 50),
+        who="CH:A",
+        topic=Topic(
+            category="cleaning",
+            dept="clean",
+            place="{b} 栋垃圾房",
+            summary="垃圾房异味大，垃圾经常过夜不清运",
+            plan="调整清运时间并对垃圾房消杀",
+            cause=RootCause.STAFF_NEGLIGENCE,
+            report="晚班清运人员缺岗，垃圾过夜",
+            outcome=Outcome.OTHER,
+            result="补清运并消杀，晚班增派一人",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.DISSATISFIED,
+        path=lambda s: routine(s, verdict=Verdict.BASICALLY_SATISFIED),
+    ),
+    Plan(
+        at=_t(9, 16, 6, 30),
+        who="CH",
+        topic=Topic(
+            category="facilities",
+            dept="eng",
+            place="地下车库",
+            summary="台风暴雨，地下车库进水，车辆可能被淹",
+            plan="启动防汛应急预案：挡水、开启排水泵、疏导车辆",
+            cause=RootCause.EQUIPMENT_FAILURE,
+            report="车库入口挡水板高度不足，一台排水泵故障",
+            outcome=Outcome.REPAIRED,
+            result="排水完毕，清理淤泥，修复排水泵并加高挡水板",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.ANXIOUS,
+        complaint_type=ComplaintType.URGENT,
+        severity=Severity.HIGH,
+        emergency=EmergencyClass.NATURAL_DISASTER,
+        path=lambda s: (
+            s.contact(20, ComplaintChannel.ON_SITE, "值班人员已到场挡水")
+            .escalate(5, "台风暴雨，启动防汛应急预案")
+            .assess(5)
+            .assign(5)
+            .investigate(_t(9, 17, 10, 0))
+            .resolve(_t(9, 17, 12, 30))
+            .follow_up(_t(9, 18, 10, 0), Verdict.BASICALLY_SATISFIED)
+            .archive(_t(9, 21, 9, 40))
+        ),
+    ),
+    Plan(
+        at=_t(9, 17, 11, 20),
+        who="YT",
+        topic=Topic(
+            category="greening",
+            dept="green",
+            place="{b} 栋旁绿化带",
+            summary="绿化带杂草丛生，蚊虫很多",
+            plan="三天内完成除草和灭蚊",
+            cause=RootCause.STAFF_NEGLIGENCE,
+            report="绿化养护计划延误",
+            outcome=Outcome.OTHER,
+            result="完成除草并喷洒灭蚊药",
+        ),
+        channel=ComplaintChannel.ONLINE,
+        emotion=Emotion.CALM,
+        path=routine,
+        severity=Severity.LOW,
+    ),
+    Plan(
+        at=_t(9, 18, 19, 30),
+        who="PZ",
+        topic=Topic(
+            category="security",
+            dept="order",
+            place="{b} {r} 号铺门口",
+            summary="店铺门口电动车乱停，堵住消防通道",
+            plan="清理车辆并设置禁停标识",
+            cause=RootCause.MANAGEMENT_GAP,
+            report="禁停区域缺少标识和巡查",
+            outcome=Outcome.OTHER,
+            result="清理违停车辆，增设禁停标识和巡查点",
+        ),
+        channel=ComplaintChannel.ON_SITE,
+        emotion=Emotion.DISSATISFIED,
+        receiver="zx-zhou",
+        path=lambda s: (
+            s.transfer(15, "kf-li", "巡逻岗现场受理，按首问负责制移交客服中心跟进")
+            .assess(_t(9, 19, 9, 10))
+            .assign(10, "zx-tang")
+            .contact(20)
+            .investigate(_t(9, 19, 15, 0))
+            .resolve(_t(9, 20, 11, 0))
+            .follow_up(_t(9, 21, 10, 0))
+            .archive(_t(9, 23, 9, 0))
+        ),
+    ),
+    Plan(
+        at=_t(9, 21, 10, 5),
+        who="XH",
+        topic=Topic(
+            category="facilities",
+            dept="eng",
+            place="{b} 层",
+            summary="整层突然停电，电脑数据可能丢失",
+            plan="排查楼层配电柜，联系供电局",
+            cause=RootCause.EQUIPMENT_FAILURE,
+            report="配电柜进线电缆接头烧蚀，需供电局处理",
+            outcome=Outcome.REPAIRED,
+            result="供电局更换电缆接头，恢复供电",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.ANXIOUS,
+        complaint_type=ComplaintType.URGENT,
+        severity=Severity.HIGH,
+        emergency=EmergencyClass.SERVICE_FAILURE,
+        path=lambda s: (
+            s.contact(10, note="工程部已到场排查")
+            .assess(5)
+            .assign(5)
+            .investigate(25)
+            .pause(5, PauseReason.THIRD_PARTY, "等待供电局抢修")
+            .resume(_t(9, 21, 12, 40), "供电局到场")
+            .resolve(_t(9, 21, 13, 15))
+            .follow_up(_t(9, 22, 10, 0), Verdict.BASICALLY_SATISFIED)
+            .archive(_t(9, 24, 9, 30))
+        ),
+    ),
+    Plan(
+        at=_t(9, 22, 18, 40),
+        who="CH:C",
+        topic=Topic(
+            category="parking",
+            dept="order",
+            place="地下车库 {b} 区",
+            summary="自己的产权车位被陌生车辆长期占用",
+            plan="联系车主挪车并张贴提示",
+            cause=RootCause.MANAGEMENT_GAP,
+            report="外来车辆进场未核验车位",
+            outcome=Outcome.OTHER,
+            result="车主已挪车，岗亭加强核验",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.ANGRY,
+        path=routine,
+    ),
+    Plan(
+        at=_t(9, 24, 9, 15),
+        who="YT",
+        topic=Topic(
+            category="fees",
+            dept="finance",
+            place="客服中心",
+            summary="物业费账单金额与房屋面积不符，怀疑多收",
+            plan="核对面积和收费标准并书面答复",
+            cause=RootCause.CUSTOMER_MISUNDERSTANDING,
+            report="账单含车位管理费，面积和单价无误",
+            outcome=Outcome.EXPLAINED,
+            result="逐项解释账单构成，业主认可",
+        ),
+        channel=ComplaintChannel.VISIT,
+        emotion=Emotion.DISSATISFIED,
+        path=routine,
+    ),
+    Plan(
+        at=_t(9, 26, 21, 5),
+        who="CH",
+        topic=Topic(
+            category="facilities",
+            dept="eng",
+            place="{b} 栋 2 号电梯",
+            summary="电梯突然停在两层之间，家人被困",
+            plan="启动电梯困人应急预案，维保单位到场救援",
+            cause=RootCause.EQUIPMENT_FAILURE,
+            report="门锁回路接触不良导致急停，维保单位已更换门锁开关",
+            outcome=Outcome.REPAIRED,
+            result="15 分钟内救出被困人员，更换门锁开关并复检",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.ANXIOUS,
+        complaint_type=ComplaintType.URGENT,
+        severity=Severity.HIGH,
+        emergency=EmergencyClass.SAFETY_ACCIDENT,
+        path=lambda s: (
+            s.contact(7, ComplaintChannel.ON_SITE, "值班人员到场安抚被困人员")
+            .escalate(3, "电梯困人，启动应急预案")
+            .assess(5)
+            .assign(5, "gc-ma")
+            .investigate(_t(9, 27, 15, 0))
+            .resolve(_t(9, 27, 16, 30))
+            .follow_up(_t(9, 28, 10, 0))
+            .archive(_t(9, 30, 9, 0))
+        ),
+    ),
+    Plan(
+        at=_t(9, 28, 10, 30),
+        who="CH",
+        topic=Topic(
+            category="attitude",
+            dept="order",
+            place="北门岗",
+            summary="门岗保安说话粗鲁，不让快递员进门还骂人",
+            plan="调取监控，约谈当班保安并当面致歉",
+            cause=RootCause.STAFF_NEGLIGENCE,
+            report="当班保安服务用语不规范",
+            outcome=Outcome.EXPLAINED,
+            result="保安当面致歉，全员服务礼仪培训",
+        ),
+        channel=ComplaintChannel.VISIT,
+        emotion=Emotion.ANGRY,
+        path=lambda s: routine(s, verdict=Verdict.BASICALLY_SATISFIED),
+    ),
+    Plan(
+        at=_t(9, 29, 14, 0),
+        who="YT",
+        topic=Topic(
+            category="fees",
+            dept="service",
+            place="客服中心",
+            summary="收到物业费调价通知，认为物业擅自涨价，要求说明依据",
+            plan="准备调价依据和业主大会决议材料，当面说明",
+            cause=RootCause.CUSTOMER_MISUNDERSTANDING,
+            report="调价已经业主大会表决，通知未附决议说明",
+            outcome=Outcome.EXPLAINED,
+            result="面谈解释调价依据并提供决议复印件",
+        ),
+        channel=ComplaintChannel.VISIT,
+        emotion=Emotion.ANGRY,
+        complaint_type=ComplaintType.SPECIAL,
+        path=lambda s: (
+            s.assess(20, motive=Motive.RESPECT)
+            .contact(5, ComplaintChannel.VISIT, "当面倾听并记录诉求")
+            .escalate(15, "客户质疑调价合法性", HEAD_OFFICE)
+            .assign(20, "kf-chen")
+            .investigate(_t(9, 30, 16, 0))
+            .resolve(_t(10, 9, 11, 0))
+            .follow_up(_t(10, 10, 10, 0))
+            .archive(_t(10, 14, 9, 0))
+        ),
+    ),
+    Plan(
+        at=_t(9, 29, 16, 30),
+        who="CH",
+        topic=Topic(
+            category="facilities",
+            dept="eng",
+            place="{b} 栋 {r} 室卧室外墙",
+            summary="外墙渗水，卧室墙面发霉",
+            plan="联系外墙维修单位吊篮施工，修补外墙防水",
+            cause=RootCause.EQUIPMENT_FAILURE,
+            report="外墙防水层老化开裂",
+            outcome=Outcome.REPAIRED,
+            result="外墙打胶修补，室内墙面重新粉刷",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.DISSATISFIED,
+        path=lambda s: (
+            s.assess(15)
+            .assign(10, "gc-liu")
+            .contact(15)
+            .investigate(_t(9, 30, 9, 40))
+            .pause(20, PauseReason.THIRD_PARTY, "等待外墙维修单位节后进场（吊篮施工）")
+            .resume(_t(10, 8, 9, 0), "外墙维修单位进场")
+            .resolve(_t(10, 9, 16, 0))
+            .follow_up(_t(10, 10, 10, 30))
+            .archive(_t(10, 13, 9, 0))
+        ),
+    ),
+    # --- October -----------------------------------------------------------------------
+    Plan(
+        at=_t(10, 4, 8, 10),
+        who="YT",
+        topic=Topic(
+            category="facilities",
+            dept="eng",
+            place="{b} 栋",
+            summary="国庆期间整栋楼停水，老人在家无法做饭",
+            plan="排查二次供水设备，临时送水",
+            cause=RootCause.EQUIPMENT_FAILURE,
+            report="水泵控制柜接触器烧坏",
+            outcome=Outcome.REPAIRED,
+            result="更换接触器，恢复供水",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.ANXIOUS,
+        complaint_type=ComplaintType.URGENT,
+        severity=Severity.HIGH,
+        emergency=EmergencyClass.SERVICE_FAILURE,
+        path=lambda s: (
+            s.contact(10, note="值班工程师已出发")
+            .assess(5)
+            .assign(3)
+            .investigate(27)
+            .resolve(_t(10, 4, 9, 40))
+            .follow_up(_t(10, 8, 10, 0))
+            .archive(_t(10, 9, 9, 30))
+        ),
+    ),
+    Plan(
+        at=_t(10, 9, 11, 0),
+        who="PZ:D",
+        topic=Topic(
+            category="facilities",
+            dept="eng",
+            place="{b} {r} 号铺",
+            summary="店铺吊顶空调漏水，滴到货架上",
+            plan="检修空调冷凝水管",
+            cause=RootCause.EQUIPMENT_FAILURE,
+            report="冷凝水管接头松脱",
+            outcome=Outcome.REPAIRED,
+            result="紧固接头并清理积水",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.DISSATISFIED,
+        path=routine,
+    ),
+    Plan(
+        at=_t(10, 11, 15, 40),
+        who="CH",
+        topic=Topic(
+            category="facilities",
+            dept="eng",
+            place="{b} 栋南侧",
+            summary="外墙瓷砖脱落，砸坏停在楼下的车",
+            plan="拉警戒线，排查外墙空鼓，协商赔偿",
+            cause=RootCause.MANAGEMENT_GAP,
+            report="外墙空鼓排查未按季度进行",
+            outcome=Outcome.COMPENSATED,
+            result="外墙全面排查修复，赔付车辆维修费",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.ANGRY,
+        complaint_type=ComplaintType.URGENT,
+        severity=Severity.HIGH,
+        emergency=EmergencyClass.SAFETY_ACCIDENT,
+        path=lambda s: (
+            s.contact(15, ComplaintChannel.ON_SITE, "已到场拉警戒线")
+            .escalate(5, "高空坠物致财产损失")
+            .assess(5, motive=Motive.COMPENSATION)
+            .assign(5, "gc-liu")
+            .investigate(_t(10, 13, 17, 50))
+            .resolve(_t(10, 14, 11, 0), compensation=Money.of("2800.00"))
+            .follow_up(_t(10, 15, 10, 0))
+            .archive(_t(10, 19, 9, 0))
+        ),
+    ),
+    Plan(
+        at=_t(10, 12, 9, 20),
+        who="CH:A",
+        topic=Topic(
+            category="cleaning",
+            dept="clean",
+            place="{b} 栋垃圾房",
+            summary="再次反映：垃圾房异味依旧，清运仍不及时",
+            plan="保洁主管跟班检查清运，每日两次消杀",
+            cause=RootCause.MANAGEMENT_GAP,
+            report="清运排班未落实，缺少检查",
+            outcome=Outcome.OTHER,
+            result="调整排班，主管每日检查",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.ANGRY,
+        complaint_type=ComplaintType.REPEAT,
+        path=lambda s: (
+            s.contact(100, note="主管回电致歉")
+            .assess(10, motive=Motive.VENTING)
+            .assign(5)
+            .investigate(_t(10, 12, 16, 0))
+            .resolve(_t(10, 13, 17, 0))
+            .follow_up(_t(10, 15, 10, 0), Verdict.BASICALLY_SATISFIED)
+            .archive(_t(10, 17, 9, 0))
+        ),
+    ),
+    Plan(
+        at=_t(10, 13, 14, 10),
+        who="IP",
+        topic=Topic(
+            category="security",
+            dept="order",
+            place="{b} 仓库外围",
+            summary="夜间巡逻不到位，有人翻越围墙进入仓库区",
+            plan="增加夜间巡逻频次，检修围墙监控",
+            cause=RootCause.MANAGEMENT_GAP,
+            report="巡逻路线未覆盖仓库后侧，监控探头损坏",
+            outcome=Outcome.REPAIRED,
+            result="修复探头，调整巡逻路线",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.ANXIOUS,
+        path=lambda s: (
+            s.assess(15)
+            .assign(10, "zx-tang")
+            .contact(25)
+            .investigate(_t(10, 14, 10, 0))
+            .resolve(_t(10, 16, 17, 0))
+            .follow_up(_t(10, 19, 10, 0))
+            .archive(_t(10, 21, 9, 0))
+        ),
+    ),
+    Plan(
+        at=_t(10, 15, 19, 50),
+        who="YT",
+        topic=Topic(
+            category="facilities",
+            dept="eng",
+            place="{b} 栋 {r} 室卫生间",
+            summary="卫生间顶棚渗水，怀疑楼上管道漏水",
+            plan="入户检查楼上排水管并修复",
+            cause=RootCause.EQUIPMENT_FAILURE,
+            report="楼上排水立管接口老化渗漏",
+            outcome=Outcome.REPAIRED,
+            result="更换立管接口",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.DISSATISFIED,
+        path=lambda s: (
+            s.assess(10)
+            .assign(5, "gc-ma")
+            .contact(_t(10, 16, 9, 0))
+            .investigate(_t(10, 16, 15, 0))
+            .resolve(_t(10, 17, 11, 0))
+            .follow_up(_t(10, 19, 10, 0), Verdict.DISSATISFIED, "顶棚仍在渗水")
+            .reopen(5, "回访时顶棚仍渗水，客户不满意")
+            .investigate(_t(10, 20, 11, 0), report="整段排水立管老化，需整体更换")
+            .resolve(_t(10, 20, 17, 0), "更换整段排水立管并做闭水试验")
+            .follow_up(_t(10, 22, 10, 0))
+            .archive(_t(10, 26, 9, 0))
+        ),
+    ),
+    Plan(
+        at=_t(10, 16, 10, 0),
+        who="XH",
+        topic=Topic(
+            category="cleaning",
+            dept="clean",
+            place="{b} 层电梯厅",
+            summary="电梯厅地毯污渍多日没人清理",
+            plan="安排地毯深度清洗",
+            cause=RootCause.STAFF_NEGLIGENCE,
+            report="楼层保洁漏项",
+            outcome=Outcome.OTHER,
+            result="完成地毯清洗，列入每周保洁计划",
+        ),
+        channel=ComplaintChannel.ONLINE,
+        emotion=Emotion.CALM,
+        path=routine,
+        severity=Severity.LOW,
+    ),
+    Plan(
+        at=_t(10, 19, 21, 30),
+        who="YT:B",
+        topic=Topic(
+            category="noise",
+            dept="order",
+            place="{b} 栋 {r} 室楼上",
+            summary="楼上装修噪音很大，周末早上七点就开始",
+            plan="核查装修时间，劝导施工方遵守规定",
+            cause=RootCause.MANAGEMENT_GAP,
+            report="装修管理协议未明确周末施工时段",
+            outcome=Outcome.OTHER,
+            result="约谈施工方，周末施工限于 9:00-12:00",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.ANGRY,
+        path=routine,
+    ),
+    Plan(
+        at=_t(10, 20, 11, 30),
+        who="LW",
+        topic=Topic(
+            category="greening",
+            dept="green",
+            place="{b} 门前",
+            summary="修剪树枝后枝叶堆在门口三天没清运",
+            plan="当天清运并检查绿化作业收尾",
+            cause=RootCause.STAFF_NEGLIGENCE,
+            report="外包绿化队作业后未清场",
+            outcome=Outcome.OTHER,
+            result="已清运，外包合同增加清场条款",
+        ),
+        channel=ComplaintChannel.ONLINE,
+        emotion=Emotion.DISSATISFIED,
+        path=routine,
+        severity=Severity.LOW,
+    ),
+    Plan(
+        at=_t(10, 22, 23, 10),
+        who="CH",
+        topic=Topic(
+            category="security",
+            dept="order",
+            place="中心花园",
+            summary="深夜有醉酒人员在花园吵闹滋事，很害怕",
+            plan="秩序维护员到场劝离，必要时报警",
+            cause=RootCause.MANAGEMENT_GAP,
+            report="外来人员尾随进入，夜间门岗核验不严",
+            outcome=Outcome.OTHER,
+            result="劝离醉酒人员，加强夜间门岗核验",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.ANXIOUS,
+        complaint_type=ComplaintType.URGENT,
+        severity=Severity.HIGH,
+        emergency=EmergencyClass.PUBLIC_ORDER,
+        path=lambda s: (
+            s.contact(8, ComplaintChannel.ON_SITE, "秩序维护员已到场")
+            .assess(7)
+            .assign(3, "zx-tang")
+            .investigate(_t(10, 23, 10, 0))
+            .resolve(_t(10, 23, 11, 0))
+            .follow_up(_t(10, 23, 16, 0))
+            .archive(_t(10, 26, 9, 0))
+        ),
+    ),
+    Plan(
+        at=_t(10, 23, 9, 30),
+        who="PZ",
+        topic=Topic(
+            category="fees",
+            dept="finance",
+            place="地下停车场",
+            summary="停车场出场被重复扣费",
+            plan="核对停车系统记录并退款",
+            cause=RootCause.EQUIPMENT_FAILURE,
+            report="道闸系统网络延迟导致重复扣费",
+            outcome=Outcome.COMPENSATED,
+            result="退还重复扣费",
+        ),
+        channel=ComplaintChannel.ONLINE,
+        emotion=Emotion.DISSATISFIED,
+        receiver="kf-zhao",
+        path=lambda s: (
+            s.contact(_t(10, 24, 12, 40), note="工单漏派，次日回电致歉")
+            .assess(5)
+            .assign(5)
+            .investigate(_t(10, 24, 16, 0))
+            .resolve(_t(10, 25, 11, 0), compensation=Money.of("15.00"))
+            .follow_up(_t(10, 26, 10, 0), Verdict.BASICALLY_SATISFIED)
+            .archive(_t(10, 28, 9, 0))
+        ),
+    ),
+    Plan(
+        at=_t(10, 26, 15, 20),
+        who="visitor",
+        topic=Topic(
+            category="parking",
+            dept="order",
+            place="",
+            summary="已在线登记访客车辆，门岗仍不放行",
+            plan="核查访客登记系统与门岗对接",
+            cause=RootCause.EQUIPMENT_FAILURE,
+            report="访客系统未同步到门岗平板",
+            outcome=Outcome.REPAIRED,
+            result="修复系统同步并致歉",
+        ),
+        channel=ComplaintChannel.ON_SITE,
+        emotion=Emotion.ANGRY,
+        location="云庭 东门岗",
+        path=routine,
+    ),
+    Plan(
+        at=_t(10, 27, 8, 45),
+        who="CH:C",
+        topic=Topic(
+            category="parking",
+            dept="order",
+            place="地下车库 {b} 区",
+            summary="车位再次被同一辆车占用",
+            plan="将该车列入禁入名单并加装车位锁",
+            cause=RootCause.MANAGEMENT_GAP,
+            report="禁入名单未同步到岗亭系统",
+            outcome=Outcome.OTHER,
+            result="加装车位锁，岗亭系统已更新",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.ANGRY,
+        complaint_type=ComplaintType.REPEAT,
+        path=lambda s: routine(s, contact=(20, 90)),
+    ),
+    Plan(
+        at=_t(10, 29, 12, 10),
+        who="PZ",
+        topic=Topic(
+            category="facilities",
+            dept="eng",
+            place="三层美食区",
+            summary="美食区有明显燃气味，担心泄漏",
+            plan="疏散人员，关闭燃气总阀，联系燃气公司",
+            cause=RootCause.EQUIPMENT_FAILURE,
+            report="一商户燃气软管老化渗漏",
+            outcome=Outcome.REPLACED,
+            result="更换软管，检测合格后恢复供气",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.ANXIOUS,
+        complaint_type=ComplaintType.URGENT,
+        severity=Severity.CRITICAL,
+        emergency=EmergencyClass.SERVICE_FAILURE,
+        path=lambda s: (
+            s.contact(8, ComplaintChannel.ON_SITE, "已疏散美食区并关闭总阀")
+            .escalate(2, "疑似燃气泄漏，启动应急预案")
+            .assess(5)
+            .assign(3, "gc-liu")
+            .investigate(_t(10, 29, 13, 10))
+            .resolve(_t(10, 29, 14, 0))
+            .follow_up(_t(10, 30, 10, 0))
+            .archive(_t(11, 2, 9, 0))
+        ),
+    ),
+    Plan(
+        at=_t(10, 30, 16, 40),
+        who="XH",
+        topic=Topic(
+            category="other",
+            dept="service",
+            place="{b} 层前台",
+            summary="快递放在前台无人签收被退回",
+            plan="与快递公司核实并调整代收规则",
+            cause=RootCause.MANAGEMENT_GAP,
+            report="前台代收规则未告知租户",
+            outcome=Outcome.EXPLAINED,
+            result="明确代收规则并通知全体租户",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.DISSATISFIED,
+        receiver="kf-zhao",
+        path=lambda s: (
+            s.assess(15)
+            .transfer(35, "kf-chen", "受理人休假，移交客服主管跟进")
+            .assign(_t(10, 31, 9, 10), "kf-chen")
+            .contact(20)
+            .investigate(_t(10, 31, 15, 0))
+            .resolve(_t(11, 2, 10, 0))
+            .follow_up(_t(11, 3, 10, 0))
+            .archive(_t(11, 5, 9, 0))
+        ),
+    ),
+    # --- November ----------------------------------------------------------------------
+    Plan(
+        at=_t(11, 2, 9, 10),
+        who="YT",
+        topic=Topic(
+            category="facilities",
+            dept="eng",
+            place="{b} 栋单元门",
+            summary="单元门禁刷卡没反应，只能等别人开门",
+            plan="检修门禁读卡器",
+            cause=RootCause.EQUIPMENT_FAILURE,
+            report="读卡器受潮短路",
+            outcome=Outcome.REPLACED,
+            result="更换读卡器",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.DISSATISFIED,
+        path=routine,
+    ),
+    Plan(
+        at=_t(11, 3, 14, 30),
+        who="CH",
+        topic=Topic(
+            category="greening",
+            dept="green",
+            place="中心草坪",
+            summary="草坪喷洒农药没有提前通知，孩子和狗在上面玩",
+            plan="立即设置警示牌，核查作业通知流程",
+            cause=RootCause.MANAGEMENT_GAP,
+            report="作业前未按规定张贴通知",
+            outcome=Outcome.EXPLAINED,
+            result="致歉，今后作业前 24 小时在业主群和公告栏通知",
+        ),
+        channel=ComplaintChannel.ONLINE,
+        emotion=Emotion.ANXIOUS,
+        path=routine,
+    ),
+    Plan(
+        at=_t(11, 4, 10, 20),
+        who="IP",
+        topic=Topic(
+            category="facilities",
+            dept="eng",
+            place="{b} 厂房",
+            summary="厂房卷帘门故障，货车无法进出",
+            plan="当天抢修卷帘门电机",
+            cause=RootCause.EQUIPMENT_FAILURE,
+            report="卷帘门电机过载烧毁",
+            outcome=Outcome.REPLACED,
+            result="更换电机",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.ANXIOUS,
+        path=lambda s: (
+            s.assess(10)
+            .assign(5, "gc-liu")
+            .contact(15)
+            .investigate(_t(11, 4, 13, 0))
+            .resolve(_t(11, 4, 16, 0))
+            .follow_up(_t(11, 10, 10, 0), note="回访延误，客户表示满意")
+            .archive(_t(11, 12, 9, 0))
+        ),
+    ),
+    Plan(
+        at=_t(11, 5, 15, 0),
+        who="PZ",
+        topic=Topic(
+            category="noise",
+            dept="order",
+            place="一层中庭",
+            summary="中庭促销活动音响太吵，影响店内生意",
+            plan="要求活动方降低音量并限定时段",
+            cause=RootCause.MANAGEMENT_GAP,
+            report="活动审批未限定音量",
+            outcome=Outcome.OTHER,
+            result="活动音量限定在 70 分贝以下",
+        ),
+        channel=ComplaintChannel.VISIT,
+        emotion=Emotion.DISSATISFIED,
+        path=lambda s: routine(s, verdict=Verdict.UNREACHABLE),
+    ),
+    Plan(
+        at=_t(11, 6, 8, 30),
+        who="CH",
+        topic=Topic(
+            category="facilities",
+            dept="eng",
+            place="{b} 栋",
+            summary="水压很低，热水器打不着火",
+            plan="排查二次供水加压泵",
+            cause=RootCause.EQUIPMENT_FAILURE,
+            report="加压泵变频器故障，整栋低区水压不足",
+            outcome=Outcome.REPAIRED,
+            result="更换变频器，水压恢复",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.DISSATISFIED,
+        path=lambda s: (
+            s.contact(20, note="已派人查看")
+            .assess(
+                10,
+                ComplaintType.URGENT,
+                Severity.HIGH,
+                EmergencyClass.SERVICE_FAILURE,
+                note="整栋低区水压不足，按服务故障处理",
+            )
+            .assign(5, "gc-ma")
+            .investigate(_t(11, 6, 10, 20))
+            .resolve(_t(11, 6, 12, 30))
+            .follow_up(_t(11, 6, 16, 0), Verdict.BASICALLY_SATISFIED)
+            .archive(_t(11, 10, 9, 0))
+        ),
+    ),
+    Plan(
+        at=_t(11, 9, 9, 0),
+        who="CH:A",
+        topic=Topic(
+            category="cleaning",
+            dept="clean",
+            place="{b} 栋垃圾房",
+            summary="第三次反映垃圾房异味，要求彻底解决",
+            plan="启动专项整改：改造垃圾房通风并更换密封垃圾桶",
+            cause=RootCause.MANAGEMENT_GAP,
+            report="垃圾房通风不足且垃圾桶老化，整改不彻底",
+            outcome=Outcome.REPLACED,
+            result="更换密封垃圾桶，加装排风扇，清运改为每日三次",
+        ),
+        channel=ComplaintChannel.VISIT,
+        emotion=Emotion.ANGRY,
+        complaint_type=ComplaintType.REPEAT,
+        severity=Severity.HIGH,
+        path=lambda s: (
+            s.contact(10, ComplaintChannel.VISIT, "当面致歉并记录诉求")
+            .assess(10, motive=Motive.RESPECT)
+            .escalate(10, "同一问题两个月内第三次投诉，需专项整改")
+            .assign(10, "bj-sun")
+            .investigate(_t(11, 9, 16, 0))
+            .resolve(_t(11, 11, 17, 0))
+            .follow_up(_t(11, 13, 10, 0), Verdict.BASICALLY_SATISFIED)
+            .archive(_t(11, 17, 9, 0))
+        ),
+    ),
+    Plan(
+        at=_t(11, 10, 13, 0),
+        who="CH",
+        topic=Topic(
+            category="greening",
+            dept="green",
+            place="{b} 栋东侧围栏",
+            summary="大风吹倒绿化树，压坏围栏，挡住道路",
+            plan="启动应急预案，清理倒伏树木，修复围栏",
+            cause=RootCause.MANAGEMENT_GAP,
+            report="大风预警后未对高大乔木加固支撑",
+            outcome=Outcome.REPAIRED,
+            result="清理倒伏树木，修复围栏，全区乔木加固",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.ANXIOUS,
+        complaint_type=ComplaintType.URGENT,
+        severity=Severity.HIGH,
+        emergency=EmergencyClass.NATURAL_DISASTER,
+        path=lambda s: (
+            s.contact(25, ComplaintChannel.ON_SITE, "已拉警戒线并疏导行人")
+            .assess(5)
+            .assign(5)
+            .investigate(_t(11, 11, 16, 0))
+            .resolve(_t(11, 11, 17, 30))
+            .follow_up(_t(11, 12, 10, 0))
+            .archive(_t(11, 16, 9, 0))
+        ),
+    ),
+    Plan(
+        at=_t(11, 11, 10, 40),
+        who="PZ",
+        topic=Topic(
+            category="attitude",
+            dept="service",
+            place="一层服务台",
+            summary="服务台人员态度冷淡，咨询问题爱答不理",
+            plan="调查当班人员，主管回电致歉",
+            cause=RootCause.STAFF_NEGLIGENCE,
+            report="服务台人员未按首问负责制接待",
+            outcome=Outcome.EXPLAINED,
+            result="主管致歉，相关人员培训后上岗",
+        ),
+        channel=ComplaintChannel.ONLINE,
+        emotion=Emotion.DISSATISFIED,
+        path=lambda s: routine(s, verdict=Verdict.BASICALLY_SATISFIED),
+    ),
+    Plan(
+        at=_t(11, 12, 19, 0),
+        who="YT:B",
+        topic=Topic(
+            category="noise",
+            dept="order",
+            place="{b} 栋 {r} 室楼上",
+            summary="再次反映楼上装修噪音，施工方不听劝",
+            plan="报城管执法，暂停其装修出入证",
+            cause=RootCause.MANAGEMENT_GAP,
+            report="对违规装修缺少约束手段",
+            outcome=Outcome.OTHER,
+            result="",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.ANGRY,
+        complaint_type=ComplaintType.REPEAT,
+        path=lambda s: (
+            s.contact(40, note="值班人员上门劝停")
+            .assess(10, motive=Motive.VENTING)
+            .assign(5, "zx-zhou")
+            .investigate(_t(11, 13, 9, 30))
+            .pause(30, PauseReason.THIRD_PARTY, "已报城管执法，等待上门查处")
+            .resume(_t(11, 20, 10, 0), "城管已上门，施工方仍未整改")
+            .escalate(_t(11, 23, 9, 30), "重复投诉且解决已超时")
+        ),
+    ),
+    Plan(
+        at=_t(11, 13, 15, 0),
+        who="XH",
+        topic=Topic(
+            category="cleaning",
+            dept="clean",
+            place="{b} 层卫生间",
+            summary="卫生间洗手液长期缺失",
+            plan="补充洗手液，检查耗材巡查表",
+            cause=RootCause.STAFF_NEGLIGENCE,
+            report="耗材巡查表未执行",
+            outcome=Outcome.OTHER,
+            result="补齐耗材，改为每日两次巡查",
+        ),
+        channel=ComplaintChannel.ONLINE,
+        emotion=Emotion.CALM,
+        path=routine,
+        severity=Severity.LOW,
+    ),
+    Plan(
+        at=_t(11, 16, 10, 0),
+        who="YT",
+        topic=Topic(
+            category="facilities",
+            dept="eng",
+            place="{b} 栋 {r} 室入户门",
+            summary="可视对讲门禁失灵，访客呼叫不到家里",
+            plan="检修室内分机及线路",
+            cause=RootCause.EQUIPMENT_FAILURE,
+            report="室内对讲分机故障",
+            outcome=Outcome.REPLACED,
+            result="更换室内对讲分机",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.DISSATISFIED,
+        path=lambda s: (
+            s.assess(10)
+            .assign(5, "gc-ma")
+            .contact(15)
+            .investigate(_t(11, 16, 16, 0))
+            .resolve(_t(11, 17, 15, 0))
+            .follow_up(_t(11, 19, 10, 0), Verdict.DISSATISFIED, "对讲仍时好时坏")
+            .reopen(10, "回访时对讲仍时好时坏，客户不满意")
+            .investigate(_t(11, 19, 16, 0), report="单元对讲主机老化，需厂家更换")
+            .pause(_t(11, 20, 11, 0), PauseReason.THIRD_PARTY, "等待门禁厂家更换对讲主机")
+        ),
+    ),
+    Plan(
+        at=_t(11, 17, 11, 0),
+        who="PZ:D",
+        topic=Topic(
+            category="facilities",
+            dept="eng",
+            place="{b} {r} 号铺",
+            summary="空调又漏水，货品受潮，要求赔偿",
+            plan="更换冷凝水管并评估货损",
+            cause=RootCause.EQUIPMENT_FAILURE,
+            report="冷凝水管坡度不足且保温层破损，上次仅临时处理",
+            outcome=Outcome.REPAIRED,
+            result="",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.ANGRY,
+        complaint_type=ComplaintType.REPEAT,
+        severity=Severity.HIGH,
+        path=lambda s: (
+            s.contact(30, ComplaintChannel.ON_SITE, "工程部到场接水止损")
+            .assess(10, motive=Motive.COMPENSATION)
+            .assign(5, "gc-liu")
+            .investigate(_t(11, 18, 10, 0))
+            .escalate(_t(11, 21, 10, 0), "重复投诉，解决已超时，客户要求赔偿货损")
+        ),
+    ),
+    Plan(
+        at=_t(11, 18, 9, 30),
+        who="YT",
+        topic=Topic(
+            category="facilities",
+            dept="eng",
+            place="{b} 栋旁健身区",
+            summary="健身器材螺丝松动，老人使用有危险",
+            plan="停用并加固器材",
+            cause=RootCause.STAFF_NEGLIGENCE,
+            report="设施巡检漏检",
+            outcome=Outcome.REPAIRED,
+            result="加固器材并更换磨损部件",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.ANXIOUS,
+        path=lambda s: (
+            s.assess(10)
+            .assign(5, "gc-liu")
+            .contact(20)
+            .investigate(_t(11, 18, 15, 0))
+            .resolve(_t(11, 19, 15, 0))
+        ),
+    ),
+    Plan(
+        at=_t(11, 18, 14, 0),
+        who="XH",
+        topic=Topic(
+            category="fees",
+            dept="finance",
+            place="客服中心",
+            summary="对公摊电费分摊方式有异议，要求出具明细",
+            plan="财务部出具分摊明细，对照租赁合同核对",
+            cause=RootCause.MANAGEMENT_GAP,
+            report="分摊按面积计算，与合同约定的分表计量口径不一致，需核对",
+            outcome=Outcome.EXPLAINED,
+            result="",
+        ),
+        channel=ComplaintChannel.VISIT,
+        emotion=Emotion.DISSATISFIED,
+        complaint_type=ComplaintType.SPECIAL,
+        path=lambda s: (
+            s.assess(15, motive=Motive.COMPENSATION)
+            .contact(5, ComplaintChannel.VISIT, "当面听取意见")
+            .escalate(20, "涉及租赁合同条款解释", HEAD_OFFICE)
+            .assign(20, "cw-zheng")
+            .investigate(_t(11, 20, 15, 0))
+            .pause(_t(11, 20, 16, 0), PauseReason.CUSTOMER, "等待客户提供租赁合同及分表读数")
+        ),
+    ),
+    Plan(
+        at=_t(11, 19, 10, 0),
+        who="CH",
+        topic=Topic(
+            category="repairs",
+            dept="eng",
+            place="{b} 栋 {r} 室厨房",
+            summary="厨房下水管堵塞反味",
+            plan="预约入户疏通并检查公共立管",
+            cause=RootCause.EQUIPMENT_FAILURE,
+            report="",
+            outcome=Outcome.REPAIRED,
+            result="",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.DISSATISFIED,
+        path=lambda s: (
+            s.assess(10)
+            .assign(5, "gc-liu")
+            .contact(5)
+            .investigate(_t(11, 19, 15, 0), report="公共立管通畅，堵点在户内支管，需入户疏通")
+            .pause(_t(11, 20, 16, 0), PauseReason.CUSTOMER, "业主出差，约定 11 月 25 日入户疏通")
+        ),
+    ),
+    Plan(
+        at=_t(11, 20, 9, 0),
+        who="CH",
+        topic=Topic(
+            category="other",
+            dept="service",
+            place="{b} 栋大堂",
+            summary="快递柜占用消防通道",
+            plan="与快递柜运营方协商移位",
+            cause=RootCause.MANAGEMENT_GAP,
+            report="快递柜安装前未做消防评估",
+            outcome=Outcome.OTHER,
+            result="快递柜已移至大堂东侧",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.CALM,
+        path=lambda s: (
+            s.assess(15)
+            .assign(10, "kf-chen")
+            .contact(30)
+            .investigate(_t(11, 20, 14, 0))
+            .resolve(_t(11, 23, 8, 45))
+        ),
+    ),
+    Plan(
+        at=_t(11, 20, 20, 30),
+        who="YT",
+        topic=Topic(
+            category="cleaning",
+            dept="clean",
+            place="{b} 栋楼道",
+            summary="楼道堆放装修垃圾多日，没人清理",
+            plan="通知装修户清运，保洁部协助清理",
+            cause=RootCause.MANAGEMENT_GAP,
+            report="",
+            outcome=Outcome.OTHER,
+            result="",
+        ),
+        channel=ComplaintChannel.ONLINE,
+        emotion=Emotion.DISSATISFIED,
+        path=lambda s: s.assess(_t(11, 21, 9, 0)).assign(10, "bj-sun").contact(20),
+    ),
+    Plan(
+        at=_t(11, 21, 22, 10),
+        who="CH",
+        topic=Topic(
+            category="fees",
+            dept="finance",
+            place="线上缴费",
+            summary="线上缴物业费被重复扣款",
+            plan="核对支付记录并退款",
+            cause=RootCause.EQUIPMENT_FAILURE,
+            report="",
+            outcome=Outcome.COMPENSATED,
+            result="",
+        ),
+        channel=ComplaintChannel.ONLINE,
+        emotion=Emotion.ANXIOUS,
+        path=lambda s: s.assess(_t(11, 23, 9, 10)).assign(10, "cw-zheng"),
+    ),
+    Plan(
+        at=_t(11, 22, 15, 0),
+        who="YT",
+        topic=Topic(
+            category="security",
+            dept="order",
+            place="{b} 栋楼下",
+            summary="高空抛物砸坏停在楼下的电动车",
+            plan="调取监控查找抛物楼层，报警并协助取证",
+            cause=RootCause.MANAGEMENT_GAP,
+            report="",
+            outcome=Outcome.OTHER,
+            result="",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.ANGRY,
+        complaint_type=ComplaintType.URGENT,
+        severity=Severity.HIGH,
+        emergency=EmergencyClass.SAFETY_ACCIDENT,
+        path=lambda s: (
+            s.contact(20, ComplaintChannel.ON_SITE, "已到场拍照取证")
+            .escalate(10, "高空抛物，已报警")
+            .assess(10)
+            .assign(5, "zx-zhou")
+        ),
+    ),
+    Plan(
+        at=_t(11, 23, 8, 40),
+        who="CH",
+        topic=Topic(
+            category="facilities",
+            dept="eng",
+            place="{b} 栋 1 号电梯",
+            summary="电梯停运，老人上下楼困难",
+            plan="维保单位抢修，安排人员协助老人上下楼",
+            cause=RootCause.EQUIPMENT_FAILURE,
+            report="控制主板故障，需更换配件",
+            outcome=Outcome.REPAIRED,
+            result="",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.ANXIOUS,
+        complaint_type=ComplaintType.URGENT,
+        severity=Severity.HIGH,
+        emergency=EmergencyClass.SERVICE_FAILURE,
+        path=lambda s: (
+            s.contact(15, note="已通知维保单位，安排人员协助上下楼")
+            .assess(5)
+            .assign(5, "gc-ma")
+            .investigate(_t(11, 23, 10, 30))
+            .pause(30, PauseReason.THIRD_PARTY, "等待电梯维保公司送配件")
+        ),
+    ),
+    Plan(
+        at=_t(11, 23, 10, 15),
+        who="XH",
+        topic=Topic(
+            category="security",
+            dept="order",
+            place="{b} 层",
+            summary="有陌生人未登记进入办公楼层推销",
+            plan="核查大堂访客登记记录并加强管控",
+            cause=RootCause.MANAGEMENT_GAP,
+            report="",
+            outcome=Outcome.OTHER,
+            result="",
+        ),
+        channel=ComplaintChannel.PHONE,
+        emotion=Emotion.DISSATISFIED,
+        path=lambda s: s.assess(10).assign(5, "zx-tang").contact(30),
+    ),
+    Plan(
+        at=_t(11, 23, 16, 20),
+        who="LW",
+        topic=Topic(
+            category="greening",
+            dept="green",
+            place="{b} 二楼窗前",
+            summary="树枝遮挡二楼窗户，屋里很暗",
+            plan="",
+            cause=RootCause.MANAGEMENT_GAP,
+            report="",
+            outcome=Outcome.OTHER,
+            result="",
+        ),
+        channel=ComplaintChannel.ONLINE,
+        emotion=Emotion.CALM,
+        severity=Severity.LOW,
+        path=lambda s: s,
+    ),
+)
+
+
+def _is_night(at: datetime) -> bool:
+    local = at.astimezone(CST).time()
+    return local < time(8, 0) or local >= time(20, 0)
+
+
+class Complainants:
+    """Chooses who complains: a new customer of an estate each time, or the same one again."""
+
+    def __init__(self, customers: Sequence[Customer], rng: Rng) -> None:
+        self.customers = customers
+        self.rng = rng
+        self.used: set[str] = set()
+        self.chains: dict[str, tuple[Customer, PropertyUnit | None]] = {}
+
+    def choose(self, plan: Plan) -> tuple[Customer, PropertyUnit | None]:
+        """The customer and unit of *plan* (see :class:`Plan`)."""
+        if plan.who in self.chains:
+            return self.chains[plan.who]
+        estate = plan.who.split(":")[0]
+        # Customers of some standing: registered at least a month before.
+        settled = plan.at - timedelta(days=30)
+        pairs: list[tuple[Customer, PropertyUnit | None]]
+        if estate == "visitor":
+            pairs = [
+                (c, None)
+                for c in self.customers
+                if CustomerKind.VISITOR in c.kinds and not c.units
+            ]
+        else:
+            pairs = [
+                (c, next(u for u in c.units if u.code.startswith(f"{estate}-")))
+                for c in self.customers
+                if any(u.code.startswith(f"{estate}-") for u in c.units)
+                and CustomerKind.STAFF not in c.kinds
+            ]
+        pairs = [(c, u) for c, u in pairs if c.customer_id not in self.used]
+        pairs = [(c, u) for c, u in pairs if c.registered_at < settled]
+        chosen = self.rng.pick(pairs)
+        self.used.add(chosen[0].customer_id)
+        if ":" in plan.who:
+            self.chains[plan.who] = chosen
+        return chosen
+
+
+def _location(plan: Plan, unit: PropertyUnit | None) -> str:
+    if plan.location is not None:
+        return plan.location
+    if unit is None:
+        raise RuntimeError(f"the complaint of {plan.at} has neither a unit nor a location")
+    parts = unit.code.split("-")
+    estate = ESTATES[parts[0]][0]
+    return f"{estate} " + plan.topic.place.format(b=parts[1], r=parts[-1])
+
+
+def complaint_stories(customers: Sequence[Customer]) -> list[Story]:
+    """Every sample complaint's story, in order of registration, up to the cutoff.
+
+    Complaint ids are ``TS-2026-0001`` upwards in order of registration.
+    Each story is replayed through :func:`pmcrm.complaints.replay`, which
+    raises if an event breaks the lifecycle.
+    """
+    rng = Rng(COMPLAINTS_SEED)
+    who = Complainants(customers, rng)
+    stories = []
+    for number, plan in enumerate(sorted(COMPLAINT_PLANS, key=lambda p: p.at), start=1):
+        customer, unit = who.choose(plan)
+        person = customer.party is PartyType.PERSON
+        registered = complaints.Registered(
+            complaint_id=f"TS-2026-{number:04d}",
+            at=plan.at,
+            by=plan.receiver or (NIGHT_DESK if _is_night(plan.at) else rng.pick(DAY_DESK)),
+            customer_id=customer.customer_id,
+            unit=None if unit is None else unit.code,
+            location=_location(plan, unit),
+            channel=plan.channel,
+            category=plan.topic.category,
+            summary=plan.topic.summary,
+            emotion=plan.emotion,
+            complaint_type=plan.complaint_type,
+            severity=plan.severity,
+            emergency=plan.emergency,
+            contact_name=customer.name if person else None,
+            contact_mobile=customer.contact.mobile if person else None,
+        )
+        story = Story(registered, plan.topic, rng)
+        plan.path(story)
+        story.events = [e for e in story.events if e.at <= COMPLAINTS_CUTOFF]
+        complaints.replay(story.events)  # raises if the story breaks the lifecycle
+        if registered.at <= customer.registered_at:
+            raise RuntimeError(f"{registered.complaint_id}: the customer is not registered yet")
+        stories.append(story)
+    return stories
+
+
+def sample_complaints_value(customers: Sequence[Customer]) -> SampleComplaints:
+    """The sample complaints: the policy, the repeat rules and every story's events."""
+    return SampleComplaints(
+        policy=sample_sla_policy(),
+        repeat_policy=sample_repeat_policy(),
+        events=tuple(e for story in complaint_stories(customers) for e in story.events),
+    )
+
+
+def build_complaints() -> dict[str, Any]:
+    """The sample complaints as a JSON-ready dict."""
+    value = sample_complaints_value(build_customers())
+    if len(value.states) != len(COMPLAINT_PLANS):
+        raise RuntimeError("two sample complaints share an id")
+    return unstructure(value)  # type: ignore[no-any-return]
+
+
+def render_complaints(data: dict[str, Any]) -> str:
+    """The policies indented, then the events one per line (readable diffs)."""
+    head = {k: v for k, v in data.items() if k != "events"}
+    text = json.dumps(head, ensure_ascii=False, indent=2)
+    events = ",\n".join("    " + json.dumps(e, ensure_ascii=False) for e in data["events"])
+    return text[: -len("\n}")] + f',\n  "events": [\n{events}\n  ]\n}}\n'
+
+
 def render_benefits(data: dict[str, Any]) -> str:
     """Indented JSON, except the contact logs, one per line (readable diffs)."""
     contacts = data["contacts"]
@@ -1775,6 +3544,7 @@ def outputs() -> dict[Path, str]:
         CONFIG_PATH: render_config(build_config()),
         TIERS_PATH: render_tiers(build_tiers()),
         BENEFITS_PATH: render_benefits(build_benefits()),
+        COMPLAINTS_PATH: render_complaints(build_complaints()),
     }
 
 

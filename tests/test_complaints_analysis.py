@@ -151,3 +151,11 @@ def test_the_report_does_not_depend_on_input_order(order: list[int]) -> None:
     assert analyse(states, POLICY, at(21, 9), calendar=CALENDAR) == analyse(
         [states[i] for i in order], POLICY, at(21, 9), calendar=CALENDAR
     )
+
+
+def test_times_on_each_rules_own_base() -> None:
+    """With business_times=False, a 24/7 rule's times are 24/7 even with a calendar."""
+    report = analyse(portfolio(), POLICY, at(21, 12), calendar=CALENDAR, business_times=False)
+    first = report.overall.metric(Metric.FIRST_RESPONSE)
+    assert first is not None
+    assert (H, (H + 4 * H + 0.5 * H) / 3) == (first.median, first.mean)

@@ -203,7 +203,12 @@ def test_a_time_zone_other_than_shanghai() -> None:
     history = History().registered(at(12, 15))
     first = clock(history, Metric.FIRST_RESPONSE, at(12, 16), calendar=calendar)
     assert datetime(2026, 10, 12, 14, 30, tzinfo=berlin) == first.due
-    assert "berlin" == first.time_base
+    assert ("berlin", berlin) == (first.time_base, first.zone)
+    # The explanation shows instants in the calendar's zone.
+    assert [
+        "  counted: 2026-10-12 09:00 – 2026-10-12 10:00, 1 h",
+        "  counted 1 h of 4 h, due 2026-10-12 14:30: running",
+    ] == first.explain("en").splitlines()[1:]
 
 
 def test_follow_up_not_started_before_the_resolution() -> None:
@@ -439,3 +444,12 @@ def test_measure_on_continuous_time_directly() -> None:
     result = measure(Metric.FIRST_RESPONSE, choice, f, at(12, 11), ContinuousTime())
     assert (ClockStatus.MET, H, at(13, 9)) == (result.status, result.elapsed, result.due)
     assert CST == result.stop.tzinfo if result.stop else False
+
+
+def test_a_due_time_past_the_calendar_is_unknown() -> None:
+    """At the calendar's end the clock still counts; its due time is not known yet."""
+    history = History().registered(at(31, 16, month=12))
+    first = clock(history, Metric.FIRST_RESPONSE, at(31, 17, month=12))
+    assert (None, H, ClockStatus.RUNNING) == (first.due, first.elapsed, first.status)
+    assert "due (past the calendar's coverage): running" in first.explain("en")
+    assert "到期 （超出日历覆盖范围）：计时中" in first.explain("zh")

@@ -438,7 +438,8 @@ def test_an_unreachable_status_is_refused() -> None:
     """Without 'followed up', nothing leads to closed."""
     extra = row(S.RESOLVED, E.ARCHIVED, S.ARCHIVED)
     err = table_fault(S.REGISTERED, (*without((S.RESOLVED, E.FOLLOWED_UP)), extra))
-    assert "'transitions' is invalid: the status is unreachable" == str(err)
+    assert "'transitions' is invalid: closed is unreachable" == str(err)
+    assert "'transitions' 无效：已回访无法到达" == err.message_zh
     assert "'closed'" == err.params["value"]
 
 
@@ -450,7 +451,7 @@ def test_a_status_without_a_path_to_a_final_one_is_refused() -> None:
         row(S.RESOLVED, E.ARCHIVED, S.ARCHIVED),
     )
     err = table_fault(S.REGISTERED, rows)
-    assert "'transitions' is invalid: no path leads from the status to a final status" == str(err)
+    assert "'transitions' is invalid: no path leads from closed to a final status" == str(err)
     assert "'closed'" == err.params["value"]
 
 
@@ -476,7 +477,7 @@ def test_resume_goes_back_only_to_the_status_paused_from() -> None:
         row(S.REGISTERED, E.PAUSED, S.PAUSED),
     )
     err = table_fault(S.REGISTERED, rows)
-    assert "'transitions' is invalid: no path leads from the status to a final status" == str(err)
+    assert "'transitions' is invalid: no path leads from registered to a final status" == str(err)
     assert "'registered'" == err.params["value"]
 
 

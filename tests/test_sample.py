@@ -5,12 +5,13 @@ import importlib.util
 import json
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import cast
 
+import attrs
 import pytest
 
 from pmcrm.benefits import (
@@ -23,18 +24,43 @@ from pmcrm.benefits import (
     redeem,
     reverse,
 )
+from pmcrm.calendars import BusinessCalendar
 from pmcrm.care import Touchpoint
+from pmcrm.complaints import (
+    ClockStatus,
+    ComplaintType,
+    EmergencyClass,
+    Metric,
+    PauseReason,
+    RepeatKey,
+    RepeatPolicy,
+    Severity,
+    Status,
+    TimeBasis,
+    complaint_clocks,
+    default_policy,
+    facts,
+    find_repeats,
+    rectifications,
+    replay,
+    select_rule,
+)
 from pmcrm.customers import CustomerKind, PartyType, PropertyType
 from pmcrm.errors import ValidationError
 from pmcrm.sample import (
     BENEFITS_FILE,
+    CALENDAR_FILE,
+    COMPLAINTS_FILE,
     CONFIG_FILE,
     PORTFOLIO_FILE,
     TIERS_FILE,
     SampleBenefits,
+    SampleComplaints,
     SampleConfig,
     SampleTiers,
     sample_benefits,
+    sample_calendar,
+    sample_complaints,
     sample_config,
     sample_members,
     sample_portfolio,
@@ -515,3 +541,183 @@ def test_sample_bill_is_a_property_fee_and_value_added_services() -> None:
     bill = sample_benefits().bill
     assert [line.category for line in bill.lines] == ["property_fee", "housekeeping", "car_wash"]
     assert bill.currency == "CNY"
+
+
+# --- complaints and the business calendar ---------------------------------------------------
+
+#: When the demo reads the sample's SLA clocks: 17:00 China Standard Time on the reference date.
+BOARD_AT = datetime(2026, 11, 23, 17, 0, tzinfo=timezone(timedelta(hours=8)))
+
+
+def test_committed_complaints_are_what_the_generator_writes(generator: ModuleType) -> None:
+    """The shipped complaints file is byte for byte what ``build_complaints()`` renders."""
+    assert _shipped(COMPLAINTS_FILE) == generator.render_complaints(generator.build_complaints())
+
+
+def test_complaint_generator_is_deterministic(generator: ModuleType) -> None:
+    """Two runs build the same complaints (a seeded stream of their own, no clock)."""
+    assert generator.build_complaints() == generator.build_complaints()
+
+
+def test_complaints_load_through_the_strict_converter_and_are_cached() -> None:
+    """``sample_complaints()`` loads strictly, round-trips and returns the same object."""
+    complaints = sample_complaints()
+    assert sample_complaints() is complaints
+    assert structure(unstructure(complaints), SampleComplaints) == complaints
+    assert unstructure(complaints) == json.loads(_shipped(COMPLAINTS_FILE))
+
+
+def test_calendar_loads_through_the_strict_converter_and_is_cached() -> None:
+    """The shipped statutory calendar covers 2025-2026 with the National Day holiday and 调休."""
+    calendar = sample_calendar()
+    assert sample_calendar() is calendar
+    assert calendar == structure(json.loads(_shipped(CALENDAR_FILE)), BusinessCalendar)
+    assert (calendar.first_day, calendar.last_day) == (date(2025, 1, 1), date(2026, 12, 31))
+    national_day = [date(2026, 10, d) for d in range(1, 8)]
+    assert set(national_day) <= set(calendar.holidays)
+    assert {date(2026, 9, 20), date(2026, 10, 10)} <= set(calendar.workdays)
+
+
+def test_every_sample_complaint_replays_in_order_of_registration() -> None:
+    """Each complaint's events replay; ids run ``TS-2026-0001`` upwards by registration."""
+    complaints = sample_complaints()
+    states = complaints.states
+    ids = [s.complaint_id for s in states]
+    assert ids == [f"TS-2026-{n:04d}" for n in range(1, len(states) + 1)]
+    assert 40 <= len(states) <= 60
+    assert [e for s in states for e in s.events] == list(complaints.events)
+    for state in states:
+        assert replay(state.events) == state
+    registered = [s.registration.at for s in states]
+    assert registered == sorted(registered)
+
+
+def test_complaints_are_by_sample_customers_about_their_units() -> None:
+    """Complainants are sample customers, registered earlier, complaining about their own unit.
+
+    Contact details are the customers' own masked-PII values (persons only).
+    """
+    customers = {c.customer_id: c for c in sample_portfolio()}
+    for state in sample_complaints().states:
+        reg = state.registration
+        customer = customers[reg.customer_id]
+        assert reg.at > customer.registered_at
+        if reg.unit is None:
+            assert customer.kinds == (CustomerKind.VISITOR,)
+        else:
+            assert reg.unit in {u.code for u in customer.units}
+        if customer.party is PartyType.PERSON:
+            assert (reg.contact_name, reg.contact_mobile) == (
+                customer.name,
+                customer.contact.mobile,
+            )
+        else:
+            assert (reg.contact_name, reg.contact_mobile) == (None, None)
+
+
+def test_complaint_events_run_from_september_to_the_reference_afternoon() -> None:
+    """Every event is in China Standard Time, from early September to 2026-11-23 16:30."""
+    events = sample_complaints().events
+    assert {e.at.utcoffset() for e in events} == {timedelta(hours=8)}
+    assert min(e.at for e in events).date() == date(2026, 9, 2)
+    assert max(e.at for e in events) <= BOARD_AT - timedelta(minutes=30)
+    assert sample_config().as_of == BOARD_AT.date()
+
+
+def test_the_sla_policy_is_the_default_plus_house_rules() -> None:
+    """The default rules, then house rules: 2 h first response for disasters and public order."""
+    policy = sample_complaints().policy
+    default = default_policy()
+    assert policy.rules[: len(default.rules)] == default.rules
+    added = policy.rules[len(default.rules) :]
+    assert {(r.metric, r.emergency, r.target) for r in added if r.emergency} == {
+        (Metric.FIRST_RESPONSE, EmergencyClass.NATURAL_DISASTER, timedelta(hours=2)),
+        (Metric.INVESTIGATION, EmergencyClass.NATURAL_DISASTER, timedelta(hours=48)),
+        (Metric.FIRST_RESPONSE, EmergencyClass.PUBLIC_ORDER, timedelta(hours=2)),
+    }
+    special = select_rule(policy, Metric.RESOLUTION, ComplaintType.SPECIAL, Severity.MEDIUM, None)
+    assert special is not None
+    assert special.rule.basis is TimeBasis.BUSINESS
+    assert sample_complaints().repeat_policy == RepeatPolicy(
+        window=timedelta(days=60), rectification_threshold=3
+    )
+
+
+def test_the_complaint_mix_follows_the_domain_shares() -> None:
+    """About 67 % routine, 23 % urgent (emergency classes), 10 % repeats, and a few special."""
+    found = [facts(s) for s in sample_complaints().states]
+    types = Counter(f.complaint_type for f in found)
+    total = len(found)
+    assert 0.6 <= types[ComplaintType.ROUTINE] / total <= 0.72
+    assert 0.18 <= types[ComplaintType.URGENT] / total <= 0.28
+    assert types[ComplaintType.REPEAT] == 5
+    assert types[ComplaintType.SPECIAL] >= 1
+    urgent = [f for f in found if f.complaint_type is ComplaintType.URGENT]
+    assert all(f.emergency is not None for f in urgent)
+    assert {f.emergency for f in urgent} == set(EmergencyClass) - {
+        EmergencyClass.CUSTOMER_COMPLAINT
+    }
+    assert len({f.category for f in found}) >= 9
+    assert len({f.registered_at.date() for f in found}) > 40
+
+
+def test_the_sample_shows_the_whole_process() -> None:
+    """Transfers, escalations, pauses (over a weekend and National Day) and reopenings."""
+    found = [facts(s) for s in sample_complaints().states]
+    assert sum(len(f.handovers) for f in found) == 2
+    assert sum(f.escalations for f in found) >= 2
+    reopened = [f for f in found if f.reopenings]
+    assert len(reopened) == 2
+    pauses = [p for f in found for p in f.pauses]
+    assert {p.reason for p in pauses} == set(PauseReason)
+    spans = [(p.start.date(), p.end.date()) for p in pauses if p.end is not None]
+    assert any(a.isoweekday() == 5 and b.isoweekday() == 1 for a, b in spans), "a weekend"
+    assert any(a < date(2026, 10, 1) and b > date(2026, 10, 7) for a, b in spans), "National Day"
+    archived = [f for f in found if f.status is Status.ARCHIVED]
+    assert len(archived) > len(found) // 2
+    assert all(f.verdict is not None for f in archived)
+
+
+def test_on_the_reference_afternoon_the_board_has_every_case() -> None:
+    """At 17:00 on 2026-11-23: 8-12 open, running, paused, breached and warning clocks."""
+    complaints, calendar = sample_complaints(), sample_calendar()
+    clocks = {
+        s.complaint_id: complaint_clocks(s, complaints.policy, BOARD_AT, calendar=calendar)
+        for s in complaints.states
+    }
+    found = {s.complaint_id: facts(s) for s in complaints.states}
+    open_ids = [cid for cid, f in found.items() if f.is_open]
+    assert 8 <= len(open_ids) <= 12
+    statuses = Counter(c.status for cid in open_ids for c in clocks[cid].clocks if c.stop is None)
+    assert {ClockStatus.RUNNING, ClockStatus.PAUSED, ClockStatus.BREACHED} <= set(statuses)
+    warnings = {c.warning for cid in open_ids for c in clocks[cid].clocks}
+    assert {Decimal("0.5"), Decimal("0.8")} <= warnings
+    assert any(found[cid].status is Status.PAUSED for cid in open_ids)
+    assert any(found[cid].reopenings for cid in open_ids), "one reopened complaint is open"
+    breached = {c.metric for cc in clocks.values() for c in cc.breached}
+    assert breached == set(Metric), "every metric has been breached at least once"
+
+
+def test_repeats_and_a_special_rectification() -> None:
+    """Five repeats of the same customer and category; one customer three times in 60 days."""
+    complaints = sample_complaints()
+    found = [facts(s) for s in complaints.states]
+    repeats = [r for r in find_repeats(found, complaints.repeat_policy) if r.is_repeat]
+    assert len(repeats) == 5
+    by_id = {f.complaint_id: f for f in found}
+    assert all(by_id[r.complaint_id].complaint_type is ComplaintType.REPEAT for r in repeats)
+    groups = rectifications(found, complaints.repeat_policy)
+    assert [(g.key, g.count, g.category) for g in groups] == [
+        (RepeatKey.CUSTOMER, 3, "cleaning"),
+        (RepeatKey.UNIT, 3, "cleaning"),
+    ]
+    assert groups[0].last_registered_at - groups[0].first_registered_at < timedelta(days=60)
+
+
+def test_sample_complaints_states_follow_the_events() -> None:
+    """``states`` replays the events it holds, grouped by complaint in order of appearance."""
+    complaints = sample_complaints()
+    first, second = complaints.states[:2]
+    swapped = attrs.evolve(complaints, events=second.events + first.events)
+    assert [s.complaint_id for s in swapped.states] == [second.complaint_id, first.complaint_id]
+    assert swapped.states == (second, first)

@@ -23,7 +23,7 @@ import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol, TypeAlias
 
@@ -39,14 +39,38 @@ from pmcrm.benefits import (
     discount_rules,
     entitlements,
 )
+from pmcrm.calendars import BusinessCalendar
+from pmcrm.calendars.china import CHINA_STANDARD_TIME
 from pmcrm.care import ContactLog, DueTouchpoint, FestivalCoverageError, Touchpoint, due_list
+from pmcrm.complaints import (
+    CategoryCatalogue,
+    ClockStatus,
+    ComplaintAnalysis,
+    ComplaintClocks,
+    ComplaintFacts,
+    ComplaintState,
+    GroupStats,
+    Metric,
+    MetricClock,
+    Share,
+    analyse,
+    clocks_of,
+    duration_text,
+    facts,
+    find_repeats,
+    rectifications,
+    state_at,
+)
 from pmcrm.customers import Customer, CustomerKind, PropertyType
-from pmcrm.errors import InvalidValue
+from pmcrm.errors import CalendarCoverageError, InvalidValue, iso_duration
 from pmcrm.pricing import PricedBill, price
 from pmcrm.sample import (
     SampleBenefits,
+    SampleComplaints,
     SampleConfig,
     sample_benefits,
+    sample_calendar,
+    sample_complaints,
     sample_config,
     sample_members,
     sample_portfolio,
@@ -75,6 +99,7 @@ from pmcrm.tiers import (
 from pmcrm.values import MONEY_CONTEXT, Label, Lang, Period
 
 __all__ = [
+    "BOARD_TIME",
     "CARE_HORIZON_DAYS",
     "CARE_SHOWN",
     "SECTIONS",
@@ -82,6 +107,7 @@ __all__ = [
     "Json",
     "Section",
     "Stream",
+    "board_instant",
     "build_parser",
     "display_width",
     "emit",
@@ -92,6 +118,7 @@ __all__ = [
     "render_table",
     "render_text",
     "run_demo",
+    "section_complaints",
     "section_entitlements",
     "section_kinds",
     "section_overview",
@@ -233,6 +260,9 @@ class Demo:
         outcomes: Each customer's periodic review on *as_of*.
         benefits: The benefit catalogue, pricing policy, sample bill, care
             policy, festival calendar, contact logs and quota ledger.
+        complaints: The complaints' events, SLA policy and repeat rules.
+        calendar: The business calendar the SLA clocks count working hours on.
+        complaint_states: Each complaint replayed from its events.
     """
 
     customers: tuple[Customer, ...]
@@ -247,6 +277,9 @@ class Demo:
     qualifying: tuple[TierDecision, ...]
     outcomes: tuple[ReviewOutcome, ...]
     benefits: SampleBenefits
+    complaints: SampleComplaints
+    calendar: BusinessCalendar
+    complaint_states: tuple[ComplaintState, ...]
 
     @classmethod
     def build(
@@ -260,13 +293,19 @@ class Demo:
         lang: Lang = Lang.ZH,
         top: int = 10,
         benefits: SampleBenefits | None = None,
+        complaints: SampleComplaints | None = None,
+        calendar: BusinessCalendar | None = None,
     ) -> "Demo":
-        """Score, classify, tier and review *customers* on *as_of*.
+        """Score, classify, tier and review *customers* on *as_of*; replay the complaints.
 
         Each customer is paired with the member record of the same customer
         id; a customer without one holds the base tier since registration.
-        *benefits* defaults to the sample's (:func:`~pmcrm.sample.sample_benefits`).
+        *benefits*, *complaints* and *calendar* default to the sample's
+        (:func:`~pmcrm.sample.sample_benefits`,
+        :func:`~pmcrm.sample.sample_complaints`,
+        :func:`~pmcrm.sample.sample_calendar`).
         """
+        complaints = sample_complaints() if complaints is None else complaints
         ladder = tier_policy.ladder
         by_id = {m.customer_id: m for m in members}
         records = tuple(
@@ -296,6 +335,9 @@ class Demo:
                 review_portfolio(zip(customers, records, strict=True), tier_policy, as_of)
             ),
             benefits=sample_benefits() if benefits is None else benefits,
+            complaints=complaints,
+            calendar=sample_calendar() if calendar is None else calendar,
+            complaint_states=complaints.states,
         )
 
     def text(self, label: Label) -> str:
@@ -1146,6 +1188,547 @@ def section_entitlements(demo: Demo) -> Section:
     return Section(key="entitlements", title=title, data=data, lines=tuple(lines))
 
 
+# --- the complaint board ---------------------------------------------------------------
+
+#: The time of day (China Standard Time) at which the complaint board reads its clocks.
+BOARD_TIME = time(17, 0)
+
+#: How many root causes and categories the month's analysis names (fewer with ``--top``).
+BOARD_GROUPS = 3
+
+#: The labels of the standard complaint categories; another code is shown as it is.
+_CATEGORIES = {d.code: d.label for d in CategoryCatalogue.standard().categories}
+
+
+def _category(demo: Demo, code: str) -> str:
+    """The label of the category *code* in the report's language (the code if not standard)."""
+    return _CATEGORIES.get(code, Label(zh=code, en=code)).get(demo.lang)
+
+
+def board_instant(as_of: date) -> datetime:
+    """When the complaint board reads the SLA clocks: 17:00 China Standard Time on *as_of*.
+
+    >>> board_instant(date(2026, 11, 23)).isoformat()
+    '2026-11-23T17:00:00+08:00'
+    """
+    return datetime.combine(as_of, BOARD_TIME, tzinfo=CHINA_STANDARD_TIME)
+
+
+def _local(instant: datetime) -> str:
+    """*instant* as ``MM-DD HH:MM`` China Standard Time."""
+    return instant.astimezone(CHINA_STANDARD_TIME).strftime("%m-%d %H:%M")
+
+
+def _urgency(clock: MetricClock) -> tuple[bool, timedelta, datetime]:
+    """Breached clocks first, the most overdue first; then the earliest due."""
+    assert clock.due is not None  # noqa: S101 - only started clocks are ranked
+    return (clock.status is not ClockStatus.BREACHED, -clock.overdue, clock.due)
+
+
+def _active(clocks: ComplaintClocks) -> list[MetricClock]:
+    """The clocks that started and have not stopped (running, paused or running late)."""
+    return [c for c in clocks.clocks if c.start is not None and c.stop is None]
+
+
+def _flagged(clock: MetricClock) -> bool:
+    """Breached, or past a warning level."""
+    return clock.status is ClockStatus.BREACHED or clock.warning is not None
+
+
+def _status_text(demo: Demo, clock: MetricClock) -> str:
+    """``"running · 80%"``: the status, and the warning level reached, if any."""
+    text = clock.status.text(demo.lang)
+    return text if clock.warning is None else f"{text} · {clock.warning * 100:.0f}%"
+
+
+def _due_text(clock: MetricClock) -> str:
+    """The due time, ``*`` when it is provisional (the clock is paused)."""
+    due = "–" if clock.due is None else _local(clock.due)
+    return due + ("*" if clock.provisional else "")
+
+
+def _left_text(demo: Demo, clock: MetricClock) -> str:
+    """How late the clock is, or how much time it has left."""
+    if clock.overdue:
+        return demo.text(_t("超时 {d}", "late {d}")).format(
+            d=duration_text(clock.overdue, demo.lang)
+        )
+    return demo.text(_t("剩 {d}", "{d} left")).format(d=duration_text(clock.remaining, demo.lang))
+
+
+def _clock_json(demo: Demo, clock: MetricClock) -> Mapping[str, Json]:
+    return {
+        "metric": clock.metric.value,
+        "metric_label": clock.metric.text(demo.lang),
+        "status": clock.status.value,
+        "status_label": clock.status.text(demo.lang),
+        "warning": clock.warning,
+        "due": None
+        if clock.due is None
+        else clock.due.astimezone(CHINA_STANDARD_TIME).isoformat(),
+        "provisional": clock.provisional,
+        "elapsed": iso_duration(clock.elapsed),
+        "target": iso_duration(clock.target),
+        "overdue": iso_duration(clock.overdue),
+        "remaining": iso_duration(clock.remaining),
+        "rule": clock.choice.explain(demo.lang),
+    }
+
+
+def _clock_cells(demo: Demo, clock: MetricClock) -> list[str]:
+    return [
+        clock.metric.text(demo.lang),
+        _status_text(demo, clock),
+        _due_text(clock),
+        _left_text(demo, clock),
+    ]
+
+
+_CLOCK_HEADER = (
+    _t("时钟", "Clock"),
+    _t("状态", "Status"),
+    _t("到期", "Due"),
+    _t("超时/剩余", "Late/left"),
+)
+_MORE = _t("…… 另有 {n} 项", "… and {n} more")
+
+
+@attrs.frozen(kw_only=True)
+class _Board:
+    """What the complaint board reads, computed once per report."""
+
+    at: datetime
+    facts: tuple[ComplaintFacts, ...]
+    clocks: tuple[ComplaintClocks, ...]
+    open: tuple[tuple[ComplaintFacts, ComplaintClocks, MetricClock | None], ...]
+
+
+def _read_board(demo: Demo, at: datetime) -> _Board:
+    """The complaints registered by *at*, their clocks, and the open ones, most urgent first."""
+    policy, calendar = demo.complaints.policy, demo.calendar
+    states = [s for s in (state_at(s, at) for s in demo.complaint_states) if s is not None]
+    all_facts = tuple(facts(s) for s in states)
+    all_clocks = tuple(clocks_of(f, policy, at, calendar=calendar) for f in all_facts)
+    rows = []
+    for f, clocks in zip(all_facts, all_clocks, strict=True):
+        if f.is_open:
+            rows.append((f, clocks, min(_active(clocks), key=_urgency, default=None)))
+    rows.sort(key=lambda r: (r[2] is None, () if r[2] is None else _urgency(r[2])))
+    return _Board(at=at, facts=all_facts, clocks=all_clocks, open=tuple(rows))
+
+
+def _open_list(demo: Demo, board: _Board) -> tuple[Mapping[str, Json], list[str]]:
+    """(a) The open complaints, breached first, each with its most urgent clock."""
+    shown = board.open[: demo.top]
+    data: Mapping[str, Json] = {
+        "total": len(board.open),
+        "rows": [
+            {
+                "complaint_id": f.complaint_id,
+                "category": f.category,
+                "category_label": _category(demo, f.category),
+                "type": f.complaint_type.value,
+                "type_label": f.complaint_type.text(demo.lang),
+                "emergency": None if f.emergency is None else f.emergency.value,
+                "status": f.status.value,
+                "owner": f.owner,
+                "clock": None if clock is None else _clock_json(demo, clock),
+            }
+            for f, _, clock in shown
+        ],
+    }
+    lines = [
+        demo.text(
+            _t(
+                "-- 未结投诉：{n} 起（按最紧急的时钟，超时在前；* 暂停中，假设现在恢复）--",
+                "-- Open complaints: {n} (most urgent clock, breached first; "
+                "* paused: due if resumed now) --",
+            )
+        ).format(n=len(board.open))
+    ]
+    if shown:
+        header = [
+            demo.text(_t("投诉编号", "Complaint")),
+            demo.text(_t("类别", "Category")),
+            demo.text(_t("类型", "Type")),
+            demo.text(_t("负责人", "Owner")),
+            *(demo.text(h) for h in _CLOCK_HEADER),
+        ]
+        cells = [
+            [
+                f.complaint_id,
+                _category(demo, f.category),
+                f.complaint_type.text(demo.lang),
+                f.owner,
+                *(["–"] * 4 if clock is None else _clock_cells(demo, clock)),
+            ]
+            for f, _, clock in shown
+        ]
+        lines.extend(render_table(header, cells, right=[False] * 8))
+    if len(board.open) > len(shown):
+        lines.append(demo.text(_MORE).format(n=len(board.open) - len(shown)))
+    return data, lines
+
+
+def _alerts(demo: Demo, board: _Board) -> tuple[Mapping[str, Json], list[str]]:
+    """(b) Every clock breached or past a warning level; the table lists those not shown above."""
+    flagged = sorted(
+        (
+            (f, clock)
+            for f, clocks in zip(board.facts, board.clocks, strict=True)
+            for clock in _active(clocks)
+            if _flagged(clock)
+        ),
+        key=lambda item: (_urgency(item[1]), item[0].complaint_id),
+    )
+    breached = Counter(c.metric for _, c in flagged if c.status is ClockStatus.BREACHED)
+    warned = Counter(c.warning for _, c in flagged if c.warning is not None)
+    shown_above = {
+        (f.complaint_id, c.metric) for f, _, c in board.open[: demo.top] if c is not None
+    }
+    others = [(f, c) for f, c in flagged if (f.complaint_id, c.metric) not in shown_above]
+    data: Mapping[str, Json] = {
+        "breached": sum(breached.values()),
+        "warnings": sum(warned.values()),
+        "rows": [
+            {"complaint_id": f.complaint_id, "clock": _clock_json(demo, c)}
+            for f, c in flagged[: demo.top]
+        ],
+    }
+    sep = demo.text(_LIST_SEPARATOR)
+    by_metric = sep.join(f"{m.text(demo.lang)} {breached[m]}" for m in Metric if breached[m])
+    by_level = sep.join(
+        f"{level * 100:.0f}% {warned[level]}" for level in sorted(warned, reverse=True)
+    )
+    lines = [
+        demo.text(
+            _t(
+                "-- 超时：{b} 个时钟（{bm}）；预警：{w} 个（{wl}）--",
+                "-- Breached: {b} clocks ({bm}); warnings: {w} ({wl}) --",
+            )
+        ).format(
+            b=sum(breached.values()),
+            bm=by_metric or "–",
+            w=sum(warned.values()),
+            wl=by_level or "–",
+        )
+    ]
+    shown = others[: demo.top]
+    if shown:
+        lines.append(demo.text(_t("上表之外的：", "Besides those above:")))
+        header = [demo.text(_t("投诉编号", "Complaint")), *(demo.text(h) for h in _CLOCK_HEADER)]
+        cells = [[f.complaint_id, *_clock_cells(demo, c)] for f, c in shown]
+        lines.extend(render_table(header, cells, right=[False] * 5))
+    if len(others) > len(shown):
+        lines.append(demo.text(_MORE).format(n=len(others) - len(shown)))
+    return data, lines
+
+
+def _repeats(demo: Demo, board: _Board) -> tuple[Mapping[str, Json], list[str]]:
+    """(c) Repeat complaints, the latest first, and the special rectifications they call for."""
+    policy = demo.complaints.repeat_policy
+    findings = [f for f in find_repeats(board.facts, policy) if f.is_repeat]
+    findings.reverse()
+    groups = rectifications(board.facts, policy)
+    sep = demo.text(_LIST_SEPARATOR)
+    category = {f.complaint_id: f.category for f in board.facts}
+    data: Mapping[str, Json] = {
+        "window_days": policy.window.days,
+        "threshold": policy.rectification_threshold,
+        "repeats": len(findings),
+        "complaints": len(board.facts),
+        "rows": [
+            {
+                "complaint_id": f.complaint_id,
+                "earlier": list(f.earlier),
+                "matched_by": [k.value for k in f.matched_by],
+                "category": category[f.complaint_id],
+                "rectification": f.rectification,
+                "reasons": [r.text(demo.lang) for r in f.reasons],
+            }
+            for f in findings[: demo.top]
+        ],
+        "rectifications": [
+            {
+                "key": g.key.value,
+                "value": g.value,
+                "category": g.category,
+                "complaint_ids": list(g.complaint_ids),
+                "triggered_by": g.triggered_by,
+                "reason": g.reasons[0].text(demo.lang),
+            }
+            for g in groups[: demo.top]
+        ],
+    }
+    window = demo.text(_t("{d} 天", "{d} days")).format(d=policy.window.days)
+    lines = [
+        demo.text(
+            _t(
+                "-- 重复投诉：{n} / {total} 起（{window}内同一客户或单元、同类别）--",
+                "-- Repeat complaints: {n} of {total} "
+                "(same customer or unit and category within {window}) --",
+            )
+        ).format(n=len(findings), total=len(board.facts), window=window)
+    ]
+    for f in findings[: demo.top]:
+        lines.append(
+            demo.text(
+                _t(
+                    "{id} 重复 {earlier}（{keys}，{category}）",
+                    "{id} repeats {earlier} ({keys}; {category})",
+                )
+            ).format(
+                id=f.complaint_id,
+                earlier=sep.join(f.earlier),
+                keys=sep.join(k.text(demo.lang) for k in f.matched_by),
+                category=_category(demo, category[f.complaint_id]),
+            )
+        )
+    if len(findings) > demo.top:
+        lines.append(demo.text(_MORE).format(n=len(findings) - demo.top))
+    for g in groups[: demo.top]:
+        lines.append(
+            demo.text(
+                _t(
+                    "专项整改（{key} {value}，{category}）：{ids}；"
+                    "{trigger} 时达到阈值 {threshold}",
+                    "Special rectification ({key} {value}, {category}): {ids}; "
+                    "threshold {threshold} reached at {trigger}",
+                )
+            ).format(
+                key=g.key.text(demo.lang),
+                value=g.value,
+                category=_category(demo, g.category),
+                ids=sep.join(g.complaint_ids),
+                trigger=g.triggered_by,
+                threshold=policy.rectification_threshold,
+            )
+        )
+    if len(groups) > demo.top:
+        lines.append(demo.text(_MORE).format(n=len(groups) - demo.top))
+    return data, lines
+
+
+def _month(demo: Demo, board: _Board) -> tuple[Mapping[str, Json], list[str]]:
+    """(d) The analysis of the complaints registered in the month of the report, to date.
+
+    Rates and clocks come from the analysis of every complaint (so a repeat
+    of last month's complaint counts as a repeat); the root causes and
+    categories from the analysis of this month's complaints alone.
+    """
+    complaints, calendar = demo.complaints, demo.calendar
+    month = f"{demo.as_of:%Y-%m}"
+
+    def run(states: Sequence[ComplaintState]) -> ComplaintAnalysis:
+        return analyse(
+            states,
+            complaints.policy,
+            board.at,
+            calendar=calendar,
+            repeat_policy=complaints.repeat_policy,
+            top=min(demo.top, BOARD_GROUPS),
+        )
+
+    empty = GroupStats(complaints=0, open=0, reopened=Share(0, 0), repeats=Share(0, 0), metrics=())
+    stats = dict(run(demo.complaint_states).by_month).get(month, empty)
+    zone = calendar.timezone
+    mine = run(
+        [
+            s
+            for s in demo.complaint_states
+            if f"{s.registration.at.astimezone(zone):%Y-%m}" == month
+        ]
+    )
+    lang = demo.lang
+    data: Mapping[str, Json] = {
+        "month": month,
+        "complaints": stats.complaints,
+        "open": stats.open,
+        "reopened": stats.reopened.part,
+        "reopened_percent": stats.reopened.percent(),
+        "repeats": stats.repeats.part,
+        "repeats_percent": stats.repeats.percent(),
+        "metrics": [
+            {
+                "metric": m.metric.value,
+                "label": m.metric.text(lang),
+                "timed": m.timed,
+                "met": m.met,
+                "breached": m.breached,
+                "running": m.running,
+                "on_time_percent": m.on_time.percent(),
+                "median": None if m.median is None else iso_duration(m.median),
+            }
+            for m in stats.metrics
+        ],
+        "root_causes": [
+            {"cause": cause.value, "label": cause.text(lang), "count": n}
+            for cause, n in mine.root_causes
+        ],
+        "categories": [
+            {"category": c, "label": _category(demo, c), "count": n} for c, n in mine.categories
+        ],
+    }
+    lines = [
+        demo.text(
+            _t(
+                "-- 本月至今（{start} 起）：登记 {n} 起，未结 {open} 起 --",
+                "-- Month to date (from {start}): {n} registered, {open} open --",
+            )
+        ).format(start=demo.as_of.replace(day=1).isoformat(), n=stats.complaints, open=stats.open)
+    ]
+    if not stats.complaints:
+        lines.append(demo.text(_t("本月尚无投诉。", "No complaint this month yet.")))
+        return data, lines
+    lines.append(
+        demo.text(
+            _t(
+                "重新打开率 {reopened}；重复投诉率 {repeats}",
+                "Reopened {reopened}; repeats {repeats}",
+            )
+        ).format(reopened=stats.reopened.text(lang), repeats=stats.repeats.text(lang))
+    )
+    header = [
+        demo.text(_t("时钟", "Clock")),
+        demo.text(_t("按时", "Met")),
+        demo.text(_t("超时", "Breached")),
+        demo.text(_t("计时中", "Running")),
+        demo.text(_t("按时率", "On time")),
+        demo.text(_t("中位用时（工作时间）", "Median (working time)")),
+    ]
+    cells = [
+        [
+            m.metric.text(lang),
+            str(m.met),
+            str(m.breached),
+            str(m.running),
+            m.on_time.text(lang),
+            "–" if m.median is None else duration_text(m.median, lang),
+        ]
+        for m in stats.metrics
+    ]
+    lines.extend(render_table(header, cells, right=[False, True, True, True, True, True]))
+    sep = demo.text(_LIST_SEPARATOR)
+    causes = sep.join(f"{cause.text(lang)} {n}" for cause, n in mine.root_causes) or "–"
+    categories = sep.join(f"{_category(demo, c)} {n}" for c, n in mine.categories)
+    lines.append(
+        demo.text(
+            _t(
+                "主要根因：{causes}；主要类别：{categories}",
+                "Root causes: {causes}; categories: {categories}",
+            )
+        ).format(causes=causes, categories=categories)
+    )
+    return data, lines
+
+
+def _example(demo: Demo, board: _Board) -> tuple[Json, list[str]]:
+    """(e) One open complaint's resolution clock, explained span by span.
+
+    The open complaint whose resolution clock is paused or breached, with
+    the most kinds of span (counted, paused, not counted), first in board
+    order; else the first open complaint with a resolution clock.
+    """
+    candidates = [
+        (
+            clock.status not in (ClockStatus.PAUSED, ClockStatus.BREACHED),
+            -len({span.kind for span in clock.timeline}),
+            index,
+            f,
+            clock,
+        )
+        for index, (f, clocks, _) in enumerate(board.open)
+        if (clock := clocks.get(Metric.RESOLUTION)) is not None
+    ]
+    if not candidates:
+        return None, [
+            demo.text(
+                _t(
+                    "-- 示例：没有带解决时钟的未结投诉 --",
+                    "-- An example: no open complaint with a resolution clock --",
+                )
+            )
+        ]
+    *_, f, clock = min(candidates, key=lambda c: c[:3])
+    explanation = clock.explain(demo.lang).splitlines()
+    data: Mapping[str, Json] = {
+        "complaint_id": f.complaint_id,
+        "clock": _clock_json(demo, clock),
+        "explanation": explanation,
+    }
+    heading = demo.text(
+        _t(
+            "-- 示例：{id}（{category}）的解决时钟 --",
+            "-- An example: the resolution clock of {id} ({category}) --",
+        )
+    ).format(id=f.complaint_id, category=_category(demo, f.category))
+    return data, [heading, *explanation]
+
+
+def section_complaints(demo: Demo) -> Section:
+    """The complaint board (投诉看板), its SLA clocks read at 17:00 CST on the report's day.
+
+    (a) The open complaints, breached first (the most overdue first), then
+    by due time, each with its most urgent clock; (b) how many clocks are
+    breached or past a warning level, listing those (a) does not show;
+    (c) repeat complaints, the latest first, and the special
+    rectifications they call for; (d) the analysis of the month to date;
+    (e) one open complaint's resolution clock explained span by span.
+    Lists show at most ``--top`` items.  Complaints registered after the
+    reading and later events are left out.  A day the business calendar
+    does not cover is reported instead of the board.
+    """
+    title = demo.text(_t("投诉看板", "Complaint board"))
+    at = board_instant(demo.as_of)
+    data: dict[str, Json] = {
+        "title": title,
+        "at": at.isoformat(),
+        "policy": demo.complaints.policy.name,
+        "calendar": demo.calendar.name,
+        "error": None,
+    }
+    lines = [
+        demo.text(
+            _t(
+                "时钟读取时刻：{at} 北京时间（UTC+08:00），工作时间按「{calendar}」日历",
+                "Clocks read at {at} China Standard Time (UTC+08:00), "
+                "business hours per the '{calendar}' calendar",
+            )
+        ).format(at=at.strftime("%Y-%m-%d %H:%M"), calendar=demo.calendar.name)
+    ]
+    try:
+        demo.calendar.is_working(at)  # refuses a day the calendar does not cover
+        board = _read_board(demo, at)
+        parts = {
+            "open": _open_list(demo, board),
+            "alerts": _alerts(demo, board),
+            "repeats": _repeats(demo, board),
+            "month": _month(demo, board),
+            "example": _example(demo, board),
+        }
+    except CalendarCoverageError as exc:
+        reason = exc.message_zh if demo.lang is Lang.ZH else str(exc)
+        message = demo.text(_t("无法读取投诉时钟：{r}", "The clocks cannot be read: {r}")).format(
+            r=reason
+        )
+        data["error"] = message
+        lines.append(message)
+        return Section(key="complaints", title=title, data=data, lines=tuple(lines))
+    lines.append(
+        demo.text(
+            _t(
+                "SLA 政策：{policy}；截至读取时刻登记投诉 {n} 起",
+                "SLA policy: {policy}; {n} complaints registered by then",
+            )
+        ).format(policy=demo.complaints.policy.name, n=len(board.facts))
+    )
+    data["complaints"] = len(board.facts)
+    for key, (part, part_lines) in parts.items():
+        data[key] = part
+        lines.extend(part_lines)
+    return Section(key="complaints", title=title, data=data, lines=tuple(lines))
+
+
 #: The report's sections, in order.  Each takes the :class:`Demo` and returns
 #: a :class:`Section`; a new section is one more function here.
 SECTIONS: tuple[Callable[[Demo], Section], ...] = (
@@ -1157,6 +1740,7 @@ SECTIONS: tuple[Callable[[Demo], Section], ...] = (
     section_top,
     section_tiers,
     section_entitlements,
+    section_complaints,
 )
 
 # --- rendering -----------------------------------------------------------------------
@@ -1248,8 +1832,10 @@ def build_parser() -> argparse.ArgumentParser:
             "counts by kind, property type and value segment, rule-based segments, the\n"
             "top customers with the reasons for their scores, the VIP tiers with the\n"
             "periodic review (upgrades, downgrade notices, an explained tier decision),\n"
-            "and a VIP's benefits, a bill priced with their discounts, the quotas left\n"
-            "and this week's care list.\n"
+            "a VIP's benefits, a bill priced with their discounts, the quotas left\n"
+            "and this week's care list, and the complaint board: open complaints and\n"
+            "their SLA clocks read at 17:00 China Standard Time, breaches, repeats,\n"
+            "the month's analysis and one clock explained.\n"
             "Names are masked; mobile numbers, ID numbers and addresses are never shown."
         ),
         epilog=EXAMPLES,
@@ -1260,14 +1846,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--json", action="store_true", help="print one JSON document")
     demo.add_argument(
-        "--top", type=_top, default=10, metavar="N", help="show the N best customers (10)"
+        "--top",
+        type=_top,
+        default=10,
+        metavar="N",
+        help="show the N best customers, and at most N items in each complaint list (10)",
     )
     demo.add_argument(
         "--as-of",
         type=_as_of,
         default=None,
         metavar="YYYY-MM-DD",
-        help="score and review on this day (default: the sample's reference date)",
+        help=(
+            "score and review on this day, and read the complaint clocks at 17:00 China "
+            "Standard Time (default: the sample's reference date)"
+        ),
     )
     demo.set_defaults(run=run_demo)
     return parser
@@ -1285,6 +1878,8 @@ def run_demo(args: argparse.Namespace) -> int:
         lang=Lang(args.lang),
         top=args.top,
         benefits=sample_benefits(),
+        complaints=sample_complaints(),
+        calendar=sample_calendar(),
     )
     sections = [section(demo) for section in SECTIONS]
     return emit(render_json(demo, sections) if args.json else render_text(demo, sections))

@@ -10,7 +10,8 @@ by department and by month of registration:
   running clocks within target are not counted yet;
 * the **median and mean time** of the stopped clocks, counted as the SLA
   counts it (pauses and reopening gaps left out), measured on the business
-  calendar when one is given, else on each rule's own time base; the median
+  calendar when one is given (``business_times=False`` measures each on
+  its own rule's time base), else on each rule's own time base; the median
   of an even count is the mean of the middle two (to the microsecond, as
   :class:`~datetime.timedelta` division rounds);
 * the **reopen rate** (complaints reopened at least once) and the **repeat
@@ -227,6 +228,7 @@ def analyse(
     calendar: TimeBase | None = None,
     repeat_policy: RepeatPolicy | None = None,
     top: int = 5,
+    business_times: bool = True,
 ) -> ComplaintAnalysis:
     """The analysis of the complaints *states* as of *at*.
 
@@ -242,6 +244,8 @@ def analyse(
         repeat_policy: How repeats are found (default
             :class:`~pmcrm.complaints.repeats.RepeatPolicy`).
         top: How many root causes and categories to list.
+        business_times: Measure the times on *calendar* (the default), or,
+            when false, each on its own rule's time base.
     """
     rows: list[_Row] = []
     for state in states:
@@ -264,13 +268,14 @@ def analyse(
     for row in rows:
         by_department[row.facts.department or UNASSIGNED].append(row)
         by_month[row.month].append(row)
+    base = calendar if business_times else None
     causes = Counter(r.facts.root_cause for r in rows if r.facts.root_cause is not None)
     categories = Counter(r.facts.category for r in rows)
     return ComplaintAnalysis(
         at=at,
-        overall=_group(rows, calendar),
-        by_department=tuple((k, _group(v, calendar)) for k, v in sorted(by_department.items())),
-        by_month=tuple((k, _group(v, calendar)) for k, v in sorted(by_month.items())),
+        overall=_group(rows, base),
+        by_department=tuple((k, _group(v, base)) for k, v in sorted(by_department.items())),
+        by_month=tuple((k, _group(v, base)) for k, v in sorted(by_month.items())),
         root_causes=tuple(sorted(causes.items(), key=lambda kv: (-kv[1], kv[0].value)))[:top],
         categories=tuple(sorted(categories.items(), key=lambda kv: (-kv[1], kv[0])))[:top],
     )

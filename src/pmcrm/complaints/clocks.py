@@ -34,7 +34,7 @@ counted and what was paused (:meth:`MetricClock.explain`).
 """
 
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 
 import attrs
@@ -52,7 +52,7 @@ from pmcrm.complaints.sla import (
     duration_text,
     select_rule,
 )
-from pmcrm.errors import InvalidValue, PmcrmError
+from pmcrm.errors import CalendarCoverageError, InvalidValue, PmcrmError
 from pmcrm.values import LabelledEnum, Lang
 
 __all__ = [
@@ -117,9 +117,12 @@ class MetricClock:
         choice: The rule that applies and why.
         at: The instant it is read at.
         time_base: The name of the time base it counts on.
+        zone: The time base's time zone (a business calendar's), in which the
+            explanation shows instants; ``None`` shows each in its own offset.
         start: Where it started (``None``: not started).
         stop: Where it stopped (``None``: still running, or not started).
-        due: When the counted time reaches the target.
+        due: When the counted time reaches the target (``None`` when the clock
+            has not started, or when that lies past the calendar's coverage).
         provisional: The due time assumes the clock resumes now (it is paused).
         elapsed: Counted time.
         paused: Paused time (on the same time base).
@@ -135,6 +138,7 @@ class MetricClock:
     choice: RuleChoice
     at: datetime
     time_base: str
+    zone: tzinfo | None
     start: datetime | None
     stop: datetime | None
     due: datetime | None
@@ -279,13 +283,20 @@ def measure(
     paused = sum((s.duration for s in timeline if s.kind is SpanKind.PAUSED), _ZERO)
     excluded = sum((s.duration for s in timeline if s.kind is SpanKind.EXCLUDED), _ZERO)
     in_pause = not stopped and any(a <= at and (b is None or b > at) for a, b, _ in pauses)
-    due, provisional = _due(timeline, target, end, in_pause, time_base)
+    due: datetime | None
+    try:
+        due, provisional = _due(timeline, target, end, in_pause, time_base)
+    except CalendarCoverageError:
+        # The target lies past the calendar's last day: the clock still counts,
+        # but its due time cannot be known until the calendar is extended.
+        due, provisional = None, in_pause
     status = _status(stopped, in_pause, elapsed, target)
     return MetricClock(
         metric=metric,
         choice=choice,
         at=at,
         time_base=time_base.name,
+        zone=_zone(time_base),
         start=start,
         stop=stop,
         due=due,
@@ -358,6 +369,7 @@ def _not_started(metric: Metric, choice: RuleChoice, at: datetime, tb: TimeBase)
         choice=choice,
         at=at,
         time_base=tb.name,
+        zone=_zone(tb),
         start=None,
         stop=None,
         due=None,
@@ -434,8 +446,14 @@ def clocks_of(
     return ComplaintClocks(complaint_id=f.complaint_id, at=at, clocks=tuple(clocks))
 
 
-def _when(instant: datetime) -> str:
-    return instant.strftime("%Y-%m-%d %H:%M")
+def _zone(time_base: TimeBase) -> tzinfo | None:
+    zone = getattr(time_base, "timezone", None)
+    return zone if isinstance(zone, tzinfo) else None
+
+
+def _when(instant: datetime, zone: tzinfo | None) -> str:
+    local = instant if zone is None else instant.astimezone(zone)
+    return local.strftime("%Y-%m-%d %H:%M")
 
 
 def explain_lines(clock: MetricClock, lang: Lang | str = Lang.EN) -> Iterator[str]:
@@ -447,7 +465,7 @@ def explain_lines(clock: MetricClock, lang: Lang | str = Lang.EN) -> Iterator[st
         return
     for span in clock.timeline:
         length = duration_text(span.duration, lang)
-        spell = f"{_when(span.start)} – {_when(span.end)}"
+        spell = f"{_when(span.start, clock.zone)} – {_when(span.end, clock.zone)}"
         if span.kind is SpanKind.PAUSED and span.pause_reason is not None:
             label = (
                 f"{span.kind.text(lang)}（{span.pause_reason.text(lang)}）"
@@ -462,7 +480,10 @@ def explain_lines(clock: MetricClock, lang: Lang | str = Lang.EN) -> Iterator[st
         duration_text(clock.target, lang),
         clock.status.text(lang),
     )
-    due = "" if clock.due is None else _when(clock.due)
+    if clock.due is not None:
+        due = _when(clock.due, clock.zone)
+    else:
+        due = "（超出日历覆盖范围）" if zh else "(past the calendar's coverage)"
     if zh:
         note = "（假设现在恢复）" if clock.provisional else ""
         yield f"  已计 {figures[0]} / 时限 {figures[1]}，到期 {due}{note}：{figures[2]}"

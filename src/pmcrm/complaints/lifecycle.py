@@ -140,16 +140,16 @@ def _check_table(initial: Status, final: tuple[Status, ...], rows: tuple[Transit
                 "transitions",
                 "invalid",
                 value=status.value,
-                detail="the status is unreachable",
-                detail_zh="该状态无法到达",
+                detail=f"{status.value} is unreachable",
+                detail_zh=f"{status.label.zh}无法到达",
             )
         if any(not {s for s, _ in _closure({node}, edges)} & set(final) for node in nodes):
             raise InvalidValue(
                 "transitions",
                 "invalid",
                 value=status.value,
-                detail="no path leads from the status to a final status",
-                detail_zh="从该状态无路可达终止状态",
+                detail=f"no path leads from {status.value} to a final status",
+                detail_zh=f"从{status.label.zh}无路可达终止状态",
             )
 
 

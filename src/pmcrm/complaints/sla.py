@@ -163,8 +163,9 @@ def rule_matches(
     )
 
 
-def _rule_key(rule: SlaRule) -> tuple[object, ...]:
-    return (rule.metric, rule.complaint_type, rule.severity, rule.emergency)
+def _rule_key(rule: SlaRule) -> str:
+    """What two rules must not share: the metric and the criteria, as text."""
+    return f"{rule.metric.value}: {rule.criteria_text()}"
 
 
 def _warning_level(
