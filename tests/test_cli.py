@@ -1142,3 +1142,14 @@ def test_complaint_board_with_a_policy_that_times_first_response_only() -> None:
     assert section.lines[-1] == "-- An example: no open complaint with a resolution clock --"
     dashes = [line for line in section.lines if line.split()[-4:] == ["–"] * 4]
     assert len(dashes) == len(rows) - 2 == 8, "ten of the eleven are shown"
+
+
+def test_complaint_board_with_a_due_time_past_the_calendar(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """On the calendar's last day a business-hours clock has no due time yet: shown as '–', last."""
+    code, out, err = run(capsys, "demo", "--lang", "en", "--as-of", "2026-12-31", "--top", "50")
+    assert (code, err) == (0, "")
+    rows = [line for line in section_lines(out, "Complaint board") if line.startswith("TS-")]
+    last = rows[10].split()
+    assert ("TS-2026-0046", "paused", "–*") == (last[0], last[5], last[8])

@@ -1219,10 +1219,18 @@ def _local(instant: datetime) -> str:
     return instant.astimezone(CHINA_STANDARD_TIME).strftime("%m-%d %H:%M")
 
 
-def _urgency(clock: MetricClock) -> tuple[bool, timedelta, datetime]:
-    """Breached clocks first, the most overdue first; then the earliest due."""
-    assert clock.due is not None  # noqa: S101 - only started clocks are ranked
-    return (clock.status is not ClockStatus.BREACHED, -clock.overdue, clock.due)
+def _urgency(clock: MetricClock) -> tuple[bool, timedelta, bool, datetime]:
+    """Breached clocks first, the most overdue first; then the earliest due.
+
+    A clock due past the calendar's coverage (no due time yet) comes last.
+    """
+    due = clock.due
+    return (
+        clock.status is not ClockStatus.BREACHED,
+        -clock.overdue,
+        due is None,
+        clock.at if due is None else due,
+    )
 
 
 def _active(clocks: ComplaintClocks) -> list[MetricClock]:
