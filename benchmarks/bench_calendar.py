@@ -2,12 +2,15 @@
 
 The calendar is the shipped ``pmcrm/data/calendar_cn.json`` (2025-2026,
 Mon-Fri 09:00-12:00 and 13:30-18:00, statutory holidays and 调休 make-up
-Saturdays, ``Asia/Shanghai``), loaded with the strict converter.  The
-instants are seeded random whole seconds from 2025-01-01 to 2026-09-15
-with a ``+08:00`` offset (as a complaint's received time arrives from
-JSON): most fall outside working time, as complaints do.  Each timed call
-handles a chunk of :data:`CHUNK` instants, so that the timer's own cost is
-not charged per question.
+Saturdays, ``Asia/Shanghai``: a ``ZoneInfo``), loaded with the strict
+converter.  The instants are seeded random whole seconds from 2025-01-01 to
+2026-09-15, each written as ISO 8601 text with a ``+08:00`` offset and read
+back with ``datetime.fromisoformat`` — as a complaint event's instant
+arrives from JSON: its own ``datetime.timezone(timedelta(hours=8))``
+object, equal to but not the same object as any other instant's.  Most fall
+outside working time, as complaints do.  Each timed call handles a chunk of
+:data:`CHUNK` instants, so that the timer's own cost is not charged per
+question.
 
 * **Baseline**: a tight day-by-day interval walk written here, the way a
   competent developer would: weekday schedules precomputed as
@@ -26,16 +29,24 @@ not charged per question.
 
 D1 is a 2-hour due date, D2 the cost of a 72-hour due date over a 2-hour
 one (pmcrm should not care how long the target is), D3 the working time of
-a complaint open 1-10 days.  Before timing, every candidate's answer on
-every instant is checked equal to the walk's.
+a complaint open 1-10 days: both instants in ``+08:00`` as above, the
+offset of the calendar's zone, which pmcrm answers from its day tables
+without converting the instants.  Context rows of D3 time the same spans
+given in other zones against the walk on the same inputs: both instants in
+UTC, both in the calendar's ``ZoneInfo`` (pmcrm's own results are in it),
+and from ``+08:00`` to UTC (an event to a clock read in UTC); these take
+pmcrm's general path (a conversion to absolute time and a bisection).
+Before timing, every candidate's answer on every instant is checked equal
+to the walk's.
 """
 
 import importlib.resources
 import json
 import random
-from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, timezone
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -176,18 +187,25 @@ def make_peer(cal: BusinessCalendar) -> tuple[Callable[[datetime], datetime], An
     return add_two_hours, rules
 
 
+def from_json(at: datetime) -> datetime:
+    """*at* written as ISO 8601 text and read back, as from JSON (a tzinfo of its own)."""
+    return datetime.fromisoformat(at.isoformat())
+
+
 def instants(seed: int, count: int) -> list[datetime]:
-    """*count* seeded instants, whole seconds, ``+08:00``."""
+    """*count* seeded instants, whole seconds, ``+08:00``, as read from JSON."""
     rng = random.Random(seed * 7919 + 2)
     span = int((LAST - FIRST).total_seconds())
-    return [FIRST + timedelta(seconds=rng.randrange(span)) for _ in range(count)]
+    return [from_json(FIRST + timedelta(seconds=rng.randrange(span))) for _ in range(count)]
 
 
 def open_spans(seed: int, count: int) -> list[tuple[datetime, datetime]]:
-    """*count* (opened, now) pairs, 1-10 days apart."""
+    """*count* (opened, now) pairs, 1-10 days apart, as read from JSON."""
     rng = random.Random(seed * 7919 + 3)
     starts = instants(seed, count)
-    return [(s, s + timedelta(seconds=rng.randrange(86_400, 10 * 86_400))) for s in starts]
+    return [
+        (s, from_json(s + timedelta(seconds=rng.randrange(86_400, 10 * 86_400)))) for s in starts
+    ]
 
 
 def _chunks(items: list[Any], count: int) -> list[list[Any]]:
@@ -369,6 +387,47 @@ def run_d2(cfg: Config) -> Section:
     return section
 
 
+#: The D3 spans in other zones: (label, key, how each instant of a pair is given).
+OTHER_ZONES: list[tuple[str, str, tuple[Callable[[datetime], datetime], ...]]] = [
+    ("both in UTC", "utc", (lambda t: t.astimezone(UTC),) * 2),
+    (
+        "both in Asia/Shanghai (ZoneInfo)",
+        "zoneinfo",
+        (lambda t: t.astimezone(ZoneInfo("Asia/Shanghai")),) * 2,
+    ),
+    ("+08:00 to UTC", "mixed", (lambda t: t, lambda t: t.astimezone(UTC))),
+]
+
+
+def _other_zones(cfg: Config, work: _Work, section: Section) -> None:
+    """Context rows: the D3 spans given in other zones, pmcrm against the walk on the same."""
+    candidates: dict[str, tuple[Callable[[Any], object], Sequence[Any]]] = {}
+    for _label, key, (first, second) in OTHER_ZONES:
+        spans = [[(first(a), second(b)) for a, b in chunk] for chunk in work.spans]
+        walk, pmcrm = _meter(work.walk.between), _meter(work.cal.between)
+        failed = _disagree({"walk": walk, "pmcrm": pmcrm}, spans)
+        if failed:
+            section.failed = f"{key}: {failed}"
+            return
+        candidates[f"walk {key}"] = (walk, spans)
+        candidates[f"pmcrm {key}"] = (pmcrm, spans)
+    timings = interleave(candidates, max(3, cfg.rounds // 3))
+    t = timings.times
+    section.rows += [
+        ratio_row(
+            "D3",
+            f"  {label}: pmcrm / walk",
+            t,
+            f"pmcrm {key}",
+            f"walk {key}",
+            target=None,
+            note=f"context: {'one instant' if key == 'mixed' else 'both'} by the general path",
+        )
+        for label, key, _ in OTHER_ZONES
+    ]
+    section.notes.append(f"other zones: {timings.note()}")
+
+
 def run_d3(cfg: Config) -> Section:
     """D3: the working time of a complaint open 1-10 days, pmcrm against the day walk."""
     section = Section("D3", "business time elapsed between two instants")
@@ -390,6 +449,7 @@ def run_d3(cfg: Config) -> Section:
         ),
     ]
     section.notes = _note(cfg, len(work.spans), timings.note())
+    _other_zones(cfg, work, section)
     try:
         _, rules = make_peer(attrs.evolve(work.cal, workdays=()))
     except ImportError as exc:

@@ -1147,7 +1147,7 @@ def test_complaint_board_with_a_policy_that_times_first_response_only() -> None:
 def test_complaint_board_with_a_due_time_past_the_calendar(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """On the calendar's last day a business-hours clock has no due time yet: shown as '–', last."""
+    """On the calendar's last day a business-hours clock has no due time: '–', listed last."""
     code, out, err = run(capsys, "demo", "--lang", "en", "--as-of", "2026-12-31", "--top", "50")
     assert (code, err) == (0, "")
     rows = [line for line in section_lines(out, "Complaint board") if line.startswith("TS-")]

@@ -1,12 +1,22 @@
 """Working hours and the business calendar (工作日历): the values and their arithmetic."""
 
 from bisect import bisect_left, bisect_right
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 import attrs
 
 from pmcrm.calendars._base import EPOCH, ZERO, check_duration, since_epoch
-from pmcrm.calendars._index import Index, build_index, weekly_schedule
+from pmcrm.calendars._index import (
+    MICROSECONDS,
+    MILLISECONDS,
+    SECONDS,
+    Days,
+    Index,
+    build_days,
+    build_index,
+    weekly_schedule,
+    worked,
+)
 from pmcrm.calendars._rules import DAY, WALL_TIME, check_calendar, clock
 from pmcrm.errors import CalendarCoverageError, InvalidValue
 from pmcrm.validators import at_least, at_most, each, min_items, of_type, text, unique
@@ -53,14 +63,16 @@ class WorkingHours:
 
 
 class _Lazy:
-    """A slot for the calendar's index, outside attrs' fields.
+    """Slots for the calendar's index and day tables, outside attrs' fields.
 
-    The index is derived data, built on first use: it is not a field, so it
-    takes no part in ``__init__``, equality, hashing, ``repr``, pickling,
-    :func:`attrs.evolve` or serialisation.
+    They are derived data, built on first use: not fields, so they take no
+    part in ``__init__``, equality, hashing, ``repr``, pickling,
+    :func:`attrs.evolve` or serialisation.  ``_days`` is set before
+    ``_index``: whoever finds the index finds the day tables.
     """
 
-    __slots__ = ("_index",)
+    __slots__ = ("_days", "_index")
+    _days: Days
     _index: Index
 
 
@@ -110,7 +122,11 @@ class BusinessCalendar(_Lazy):
     returns datetimes in the calendar's *timezone*.  On first use the
     calendar lays out the working intervals of its whole coverage as sorted
     arrays with a running sum (a prefix-sum index); each question is then
-    one or two bisections, whatever the duration.
+    at most one or two bisections, whatever the duration.  An instant given
+    in the fixed offset of the calendar's zone (``+08:00`` for
+    ``Asia/Shanghai``, as read from JSON) is placed by day tables without
+    a conversion or a bisection: :meth:`between` two such instants costs
+    a few list look-ups.  The answers are the same, exactly, either way.
 
     >>> from datetime import date, datetime, time, timedelta, timezone
     >>> from pmcrm.calendars import BusinessCalendar, WorkingHours
@@ -184,6 +200,7 @@ class BusinessCalendar(_Lazy):
             first_day=self.first_day,
             last_day=self.last_day,
         )
+        object.__setattr__(self, "_days", build_days(index, self.first_day))
         object.__setattr__(self, "_index", index)
         return index
 
@@ -212,25 +229,22 @@ class BusinessCalendar(_Lazy):
                 ends before *duration* of working time has passed.
         """
         try:
-            lo, hi, starts, ends, prefix, _, epoch, fromutc = self._index
+            _, _, starts, _, prefix, _, epoch, fromutc = self._index
         except AttributeError:
-            lo, hi, starts, ends, prefix, _, epoch, fromutc = self._build()
+            _, _, starts, _, prefix, _, epoch, fromutc = self._build()
+        done = worked(self._days, start, "start")
         try:
-            t = start - EPOCH
             nothing = duration <= ZERO
         except TypeError:
-            t = since_epoch(start, "start")
             nothing = check_duration(duration) <= ZERO
         if nothing:
             check_duration(duration)  # refuses a negative duration
-            if lo <= t < hi:
+            if done is not None:
                 return start.astimezone(self.timezone)
             raise self._outside(start)
-        if not lo <= t < hi:
+        if done is None:
             raise self._outside(start)
-        k = bisect_right(ends, t)
-        w = t - starts[k]
-        target = prefix[k] + w + duration if w > ZERO else prefix[k] + duration
+        target = done + duration
         j = bisect_left(prefix, target)
         if j == len(prefix):
             raise self._past_end()
@@ -249,25 +263,22 @@ class BusinessCalendar(_Lazy):
                 starts before *duration* of working time has passed.
         """
         try:
-            lo, hi, starts, ends, prefix, _, epoch, fromutc = self._index
+            _, _, starts, _, prefix, _, epoch, fromutc = self._index
         except AttributeError:
-            lo, hi, starts, ends, prefix, _, epoch, fromutc = self._build()
+            _, _, starts, _, prefix, _, epoch, fromutc = self._build()
+        done = worked(self._days, end, "end")
         try:
-            t = end - EPOCH
             nothing = duration <= ZERO
         except TypeError:
-            t = since_epoch(end, "end")
             nothing = check_duration(duration) <= ZERO
         if nothing:
             check_duration(duration)
-            if lo <= t < hi:
+            if done is not None:
                 return end.astimezone(self.timezone)
             raise self._outside(end)
-        if not lo <= t < hi:
+        if done is None:
             raise self._outside(end)
-        k = bisect_right(ends, t)
-        w = t - starts[k]
-        target = prefix[k] + w - duration if w > ZERO else prefix[k] - duration
+        target = done - duration
         if target < ZERO:
             raise CalendarCoverageError(
                 self.name, self.first_day - _ONE_DAY, self.first_day, self.last_day
@@ -275,7 +286,7 @@ class BusinessCalendar(_Lazy):
         j = bisect_right(prefix, target) - 1
         return fromutc(epoch + starts[j] + (target - prefix[j]))
 
-    def between(self, start: datetime, end: datetime) -> timedelta:
+    def between(self, start: datetime, end: datetime) -> timedelta:  # noqa: PLR0912 - inlined
         """The working time from *start* to *end*; negative when *end* is before *start*.
 
         Raises:
@@ -283,25 +294,67 @@ class BusinessCalendar(_Lazy):
             CalendarCoverageError: an argument is not covered.
         """
         try:
-            lo, hi, starts, ends, prefix, _, _, _ = self._index
+            rows, zone, lo, hi, starts, ends, prefix = self._days
         except AttributeError:
-            lo, hi, starts, ends, prefix, _, _, _ = self._build()
-        try:
-            a = start - EPOCH
-            b = end - EPOCH
-        except TypeError:
-            a = since_epoch(start, "start")
-            b = since_epoch(end, "end")
-        if not lo <= a < hi:
+            self._build()
+            rows, zone, lo, hi, starts, ends, prefix = self._days
+        # `worked` (pmcrm.calendars._index) inlined twice: the day tables answer an instant
+        # in the offset of the calendar's first midnight (+08:00 on a China calendar) ...
+        if (
+            type(start) is datetime
+            and type(tz := start.tzinfo) is timezone
+            and tz == zone
+            and (row := rows.get(start.toordinal())) is not None
+        ):
+            a, hours = row
+            minutes, working = hours[start.hour]
+            m = start.minute
+            a += minutes[m]
+            if working[m]:
+                a += SECONDS[start.second]
+                if us := start.microsecond:
+                    a += MILLISECONDS[us // 1000] + MICROSECONDS[us % 1000]
+        else:  # ... and the bisection any other
+            try:
+                t = start - EPOCH
+            except TypeError:
+                t = since_epoch(start, "start")
+            if lo <= t < hi:
+                k = bisect_right(ends, t)
+                w = t - starts[k]
+                a = prefix[k] + w if w > ZERO else prefix[k]
+            else:
+                a = None
+        if (
+            type(end) is datetime
+            and type(tz := end.tzinfo) is timezone
+            and tz == zone
+            and (row := rows.get(end.toordinal())) is not None
+        ):
+            b, hours = row
+            minutes, working = hours[end.hour]
+            m = end.minute
+            b += minutes[m]
+            if working[m]:
+                b += SECONDS[end.second]
+                if us := end.microsecond:
+                    b += MILLISECONDS[us // 1000] + MICROSECONDS[us % 1000]
+        else:
+            try:
+                t = end - EPOCH
+            except TypeError:
+                t = since_epoch(end, "end")
+            if lo <= t < hi:
+                k = bisect_right(ends, t)
+                w = t - starts[k]
+                b = prefix[k] + w if w > ZERO else prefix[k]
+            else:
+                b = None
+        if a is None:
             raise self._outside(start)
-        if not lo <= b < hi:
+        if b is None:
             raise self._outside(end)
-        k = bisect_right(ends, a)
-        w = a - starts[k]
-        ca = prefix[k] + w if w > ZERO else prefix[k]
-        k = bisect_right(ends, b)
-        w = b - starts[k]
-        return (prefix[k] + w if w > ZERO else prefix[k]) - ca
+        return b - a
 
     def is_working(self, at: datetime) -> bool:
         """Whether *at* is working time: inside an interval, its start included, its end not.
