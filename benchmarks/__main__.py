@@ -30,6 +30,8 @@ BENCHMARKS = (
     "D3",
     "F1",
     "F2",
+    "V1",
+    "V2",
 )
 
 
@@ -53,6 +55,7 @@ def _runners(cfg: Config) -> dict[str, Callable[[], Section]]:
         bench_pricing,
         bench_segmentation,
         bench_serialization,
+        bench_surveys,
         bench_tiers,
     )
 
@@ -74,6 +77,8 @@ def _runners(cfg: Config) -> dict[str, Callable[[], Section]]:
         "D3": lambda: bench_calendar.run_d3(cfg),
         "F1": lambda: bench_complaints.run_f1(cfg),
         "F2": lambda: bench_complaints.run_f2(cfg),
+        "V1": lambda: bench_surveys.run_v1(cfg),
+        "V2": lambda: bench_surveys.run_v2(cfg),
     }
 
 

@@ -101,7 +101,7 @@ doctest_default_flags = (
 _EXTERNAL_MODULES = (
     "("
     + "|".join(sorted(n for n in sys.stdlib_module_names if not n.startswith("_")))
-    + "|attr|attrs|cattr|cattrs|dateutil|hypothesis)"
+    + "|attr|attrs|cattr|cattrs|dateutil|hypothesis|numpy|matplotlib)"
 )
 _BUILTINS = "(" + "|".join(n for n in dir(builtins) if not n.startswith("_")) + ")"
 nitpick_ignore_regex = [
@@ -118,6 +118,8 @@ nitpick_ignore_regex = [
     # pmcrm.strategies.
     (r"py:class", r"Decimal"),
     (r"py:exc", r"InvalidArgument"),
+    # The optional numpy path annotates its arrays with numpy's string aliases.
+    (r"py:class", r"(ArrayLike|NDArray)"),
 ]
 
 # -- HTML ------------------------------------------------------------------------

@@ -16,6 +16,7 @@ REQUIRED = (
     "pmcrm/data/sample_benefits.json",
     "pmcrm/data/sample_complaints.json",
     "pmcrm/data/calendar_cn.json",
+    "pmcrm/data/sample_survey.json",
 )
 ALLOWED_TOP = ("pmcrm/", "pmcrm-")
 

@@ -16,7 +16,9 @@ customers' complaints from September to the reference date
 (``sample_complaints.json``): the company's SLA policy (pmcrm's default
 plus house rules), the repeat rules, and every complaint's events, each
 complaint replayed through :func:`pmcrm.complaints.replay` before it is
-written.
+written; and the company's owner satisfaction survey (``sample_survey.json``):
+the questionnaire and two waves of answers by the sample's customers, each
+answer checked with :func:`pmcrm.surveys.check_response`.
 
 The output is deterministic: a seeded :class:`random.Random` that only
 ``random()`` and ``randrange()`` are asked of (whose algorithms have been
@@ -36,6 +38,7 @@ GB 11643 check character), addresses are in a city that does not exist.
 
 import argparse
 import json
+import math
 import random
 import sys
 from collections.abc import Callable, Sequence
@@ -79,7 +82,13 @@ from pmcrm.customers import (
     ServicePurchase,
     YearlyFee,
 )
-from pmcrm.sample import SampleBenefits, SampleComplaints, SampleConfig, SampleTiers
+from pmcrm.sample import (
+    SampleBenefits,
+    SampleComplaints,
+    SampleConfig,
+    SampleSurvey,
+    SampleTiers,
+)
 from pmcrm.segmentation import (
     AnnualFeeAtLeast,
     ArrearsAtLeast,
@@ -92,6 +101,20 @@ from pmcrm.segmentation import (
     ValueScorePolicy,
 )
 from pmcrm.serialization import unstructure
+from pmcrm.surveys import (
+    Answer,
+    Dimension,
+    DimensionDef,
+    Instrument,
+    Item,
+    ItemRole,
+    Response,
+    Scale,
+    Segment,
+    check_response,
+    score_survey,
+)
+from pmcrm.surveys.ipa import Crosshair, ImportanceSource, Quadrant, ipa
 from pmcrm.values import (
     Address,
     IdCardNumber,
@@ -133,6 +156,7 @@ CONFIG_PATH = DATA_DIR / "sample_config.json"
 TIERS_PATH = DATA_DIR / "sample_tiers.json"
 BENEFITS_PATH = DATA_DIR / "sample_benefits.json"
 COMPLAINTS_PATH = DATA_DIR / "sample_complaints.json"
+SURVEY_PATH = DATA_DIR / "sample_survey.json"
 
 T = TypeVar("T")
 
@@ -3502,6 +3526,420 @@ def build_complaints() -> dict[str, Any]:
     return unstructure(value)  # type: ignore[no-any-return]
 
 
+# --- the satisfaction survey --------------------------------------------------------
+
+#: The seed of the survey answers: a stream of its own, so nothing else moves.
+SURVEY_SEED = SEED + 4
+
+#: The survey waves: period, first and last day of fieldwork (before the reference date).
+SURVEY_WAVES: tuple[tuple[str, date, date], ...] = (
+    ("2026-Q3", date(2026, 8, 3), date(2026, 8, 21)),
+    ("2026-Q4", date(2026, 11, 2), date(2026, 11, 20)),
+)
+
+#: Dimension weights in the CSI (declared; they sum to 1).
+SURVEY_WEIGHTS: tuple[tuple[Dimension, str], ...] = (
+    (Dimension.SERVICE, "0.25"),
+    (Dimension.FACILITIES, "0.20"),
+    (Dimension.MANAGEMENT, "0.20"),
+    (Dimension.PRICE, "0.15"),
+    (Dimension.COMMUNICATION, "0.10"),
+    (Dimension.EMOTIONAL, "0.10"),
+)
+
+
+class SurveyItem(NamedTuple):
+    """A rating item of the sample questionnaire and how its answers are drawn.
+
+    ``satisfaction`` is the mean satisfaction on 1-5 in each wave (before
+    reverse coding: for a reverse-coded item the answer is ``6 -`` it),
+    ``importance`` the mean stated importance on 1-5.
+    """
+
+    code: str
+    dimension: Dimension
+    zh: str
+    en: str
+    satisfaction: tuple[float, float]
+    importance: float
+    expectation: bool = False
+    reverse: bool = False
+
+
+#: The rating items.  Price and response speed are the weak points; response
+#: speed and timeliness improve in Q4 after the complaint-handling drive, the
+#: fee level is rated lower after the 2027 fee notice.
+SURVEY_ITEMS: tuple[SurveyItem, ...] = (
+    SurveyItem(
+        "s1",
+        Dimension.SERVICE,
+        "报修和求助处理及时",
+        "Repairs and requests are handled on time",
+        (3.30, 3.45),
+        4.55,
+        expectation=True,
+    ),
+    SurveyItem(
+        "s2",
+        Dimension.SERVICE,
+        "工作人员专业、业务熟练",
+        "Staff are professional and skilled",
+        (4.05, 4.10),
+        4.30,
+    ),
+    SurveyItem(
+        "s3",
+        Dimension.SERVICE,
+        "服务可靠，承诺的事能办到",
+        "The service is reliable: promises are kept",
+        (3.85, 3.90),
+        4.35,
+    ),
+    SurveyItem(
+        "f1",
+        Dimension.FACILITIES,
+        "公共设施维护保养到位",
+        "Common facilities are well maintained",
+        (3.45, 3.50),
+        4.40,
+        expectation=True,
+    ),
+    SurveyItem(
+        "f2",
+        Dimension.FACILITIES,
+        "电梯、门禁、监控等设备运行正常",
+        "Lifts, access control and CCTV work properly",
+        (3.95, 4.00),
+        4.50,
+    ),
+    SurveyItem(
+        "f3",
+        Dimension.FACILITIES,
+        "治安和消防安全有保障",
+        "Security and fire safety are assured",
+        (4.15, 4.20),
+        4.70,
+    ),
+    SurveyItem(
+        "f4",
+        Dimension.FACILITIES,
+        "公共区域清洁、绿化养护良好",
+        "Common areas are clean and the greenery well kept",
+        (3.95, 4.00),
+        3.85,
+    ),
+    SurveyItem(
+        "m1",
+        Dimension.MANAGEMENT,
+        "办事流程清晰、手续简便",
+        "Procedures are clear and simple",
+        (3.50, 3.55),
+        3.75,
+    ),
+    SurveyItem(
+        "m2",
+        Dimension.MANAGEMENT,
+        "管理处与业主沟通顺畅",
+        "The management office talks openly with owners",
+        (3.50, 3.55),
+        3.95,
+    ),
+    SurveyItem(
+        "m3",
+        Dimension.MANAGEMENT,
+        "反映问题后响应迅速",
+        "Reported problems get a quick response",
+        (2.95, 3.25),
+        4.60,
+        expectation=True,
+    ),
+    SurveyItem(
+        "p1",
+        Dimension.PRICE,
+        "物业费收费标准偏高",
+        "The property fee is too high",
+        (2.70, 2.60),
+        4.25,
+        reverse=True,
+    ),
+    SurveyItem(
+        "p2",
+        Dimension.PRICE,
+        "账单明细清楚、收支公开透明",
+        "Bills are itemised and the accounts are open",
+        (3.30, 3.35),
+        3.90,
+    ),
+    SurveyItem(
+        "p3",
+        Dimension.PRICE,
+        "收费与服务质量相符",
+        "The fees match the quality of the service",
+        (3.05, 3.00),
+        4.45,
+        expectation=True,
+    ),
+    SurveyItem(
+        "c1",
+        Dimension.COMMUNICATION,
+        "联系渠道方便（电话、微信、App）",
+        "Contact channels are convenient (phone, WeChat, app)",
+        (4.10, 4.15),
+        3.60,
+    ),
+    SurveyItem(
+        "c2",
+        Dimension.COMMUNICATION,
+        "通知和回访频率适当",
+        "Notices and follow-up calls come at the right frequency",
+        (3.55, 3.60),
+        3.30,
+    ),
+    SurveyItem(
+        "c3",
+        Dimension.COMMUNICATION,
+        "通知内容清楚、有用",
+        "Notices are clear and useful",
+        (3.70, 3.75),
+        3.50,
+    ),
+    SurveyItem(
+        "e1",
+        Dimension.EMOTIONAL,
+        "工作人员态度热情、有礼貌",
+        "Staff are friendly and courteous",
+        (4.20, 4.25),
+        3.95,
+        expectation=True,
+    ),
+    SurveyItem(
+        "e2",
+        Dimension.EMOTIONAL,
+        "让人感到被关心、被重视",
+        "We feel cared for and valued",
+        (3.80, 3.85),
+        3.55,
+    ),
+)
+
+#: How much more (or less) satisfied each tier is, on 1-5: VIPs get more attention.
+TIER_LIFT = {"diamond": 0.35, "platinum": 0.3, "gold": 0.2, "regular": 0.0}
+
+#: How likely a customer is to answer a wave: VIPs are surveyed quarterly.
+RESPONSE_RATE = {"diamond": 0.9, "platinum": 0.9, "gold": 0.85, "regular": 0.5}
+
+
+def sample_instrument() -> Instrument:
+    """The owner satisfaction questionnaire (业主满意度调查)."""
+    items = [
+        Item(
+            code=i.code,
+            text=Label(zh=i.zh, en=i.en),
+            dimension=i.dimension.value,
+            scale=Scale.LIKERT_5,
+            reverse=i.reverse,
+            importance=True,
+            expectation=i.expectation,
+        )
+        for i in SURVEY_ITEMS
+    ]
+    items += [
+        Item(
+            code="overall",
+            text=Label(
+                zh="总体而言，您对物业服务的满意程度", en="Overall, how satisfied are you?"
+            ),
+            role=ItemRole.OVERALL,
+        ),
+        Item(
+            code="nps",
+            text=Label(
+                zh="您向亲友推荐我们物业服务的可能性（0–10）",
+                en="How likely are you to recommend us to friends and family (0-10)?",
+            ),
+            role=ItemRole.NPS,
+            scale=Scale.ZERO_TO_TEN,
+        ),
+    ]
+    return Instrument(
+        code="owner-satisfaction-2026",
+        name=Label(zh="业主满意度调查（2026 年）", en="Owner satisfaction survey 2026"),
+        dimensions=tuple(DimensionDef.standard(d, weight=Decimal(w)) for d, w in SURVEY_WEIGHTS),
+        items=tuple(items),
+    )
+
+
+def _normal(rng: Rng, sd: float) -> float:
+    """Roughly normal noise with standard deviation *sd* (a sum of three uniforms)."""
+    return (rng.uniform() + rng.uniform() + rng.uniform() - 1.5) * 2 * sd
+
+
+def _likert(value: float, low: int = 1, high: int = 5) -> int:
+    """*value* rounded half up and kept on the scale."""
+    return max(low, min(high, math.floor(value + 0.5)))
+
+
+def _segments(customer: Customer, tier: str) -> tuple[Segment, ...]:
+    """The breakdown keys of a response: tier held, property type, kind, project (estate)."""
+    unit = customer.units[0]
+    return (
+        Segment(key="tier", value=tier),
+        Segment(key="property_type", value=unit.property_type.value),
+        Segment(key="customer_kind", value=customer.kinds[0].value),
+        Segment(key="project", value=ESTATES[unit.code.split("-", 1)[0]][0]),
+    )
+
+
+class Disposition(NamedTuple):
+    """How a respondent answers, the same in every wave (a panel of customers)."""
+
+    mood: float  # general satisfaction, on 1-5 around the item means
+    stress: float  # some people call everything important
+    hope: float  # and some expect more than others
+
+
+def _disposition(rng: Rng, tier: str) -> Disposition:
+    return Disposition(
+        mood=TIER_LIFT[tier] + _normal(rng, 0.45),
+        stress=_normal(rng, 0.25),
+        hope=_normal(rng, 0.25),
+    )
+
+
+def _answers(rng: Rng, customer: Customer, who: Disposition, wave: int) -> tuple[Answer, ...]:
+    """One respondent's answers in wave *wave* (0 or 1)."""
+    unit = customer.units[0]
+    business = unit.property_type is not PropertyType.RESIDENTIAL
+    villa = unit.code.startswith("LW-")
+    # The day's mood, and the respondent's view of each dimension, move all
+    # its items together (so the dimensions hang together: Cronbach's alpha).
+    mood = who.mood + _normal(rng, 0.2)
+    views = {d: _normal(rng, 0.35) for d, _ in SURVEY_WEIGHTS}
+    answers = []
+    felt = []
+    for item in SURVEY_ITEMS:
+        if rng.chance(0.02):  # skipped (missing)
+            continue
+        if (villa and item.code == "f2" and rng.chance(0.8)) or rng.chance(0.008):
+            answers.append(Answer(item=item.code, na=True))  # 不适用: villas have no lifts
+            continue
+        mean = item.satisfaction[wave] + mood + views[item.dimension]
+        if business and item.dimension is Dimension.PRICE:
+            mean -= 0.2  # shops and offices pay more per square metre
+        satisfaction = _likert(mean + _normal(rng, 0.5))
+        felt.append(mean)
+        score = 6 - satisfaction if item.reverse else satisfaction
+        importance = None
+        if not rng.chance(0.03):
+            importance = _likert(item.importance + who.stress + _normal(rng, 0.55))
+        expectation = None
+        if item.expectation and not rng.chance(0.03):
+            expected = 4.35 + who.hope + _normal(rng, 0.45)
+            if item.reverse:
+                expected = 6 - expected  # asked the item's way round, as the answer is
+            expectation = _likert(expected)
+        answers.append(
+            Answer(item=item.code, score=score, importance=importance, expectation=expectation)
+        )
+    overall = sum(felt) / len(felt) + 0.1 + _normal(rng, 0.45)
+    if not rng.chance(0.02):
+        answers.append(Answer(item="overall", score=_likert(overall)))
+    if not rng.chance(0.04):
+        nps = (overall - 1) * 2.5 + 0.6 + _normal(rng, 1.2)
+        answers.append(Answer(item="nps", score=_likert(nps, 0, 10)))
+    return tuple(answers)
+
+
+def survey_responses(
+    customers: Sequence[Customer], members: Sequence[tiers.MemberRecord]
+) -> list[Response]:
+    """Both waves' responses, in the order answered (then respondent id).
+
+    Who is asked: every customer with a unit registered before the wave,
+    except developers (their units stand empty) and the company's staff.
+    Each answers in their own way in both waves (:class:`Disposition`).
+    The tier segment is the tier held in the customer's member record.
+    """
+    rng = Rng(SURVEY_SEED)
+    tier_of = {m.customer_id: m.tier for m in members}
+    asked = [
+        c
+        for c in customers
+        if c.units and CustomerKind.DEVELOPER not in c.kinds and CustomerKind.STAFF not in c.kinds
+    ]
+    ways = {c.customer_id: _disposition(rng, tier_of[c.customer_id]) for c in asked}
+    responses = []
+    for wave, (period, start, end) in enumerate(SURVEY_WAVES):
+        answered = []
+        for customer in asked:
+            tier = tier_of[customer.customer_id]
+            if customer.registered_at.date() >= start or not rng.chance(RESPONSE_RATE[tier]):
+                continue
+            on = rng.day_between(start, end)
+            who = ways[customer.customer_id]
+            answered.append((on, customer, _answers(rng, customer, who, wave), tier))
+        answered.sort(key=lambda a: (a[0], a[1].customer_id))
+        tag = period.replace("-", "")
+        for number, (on, customer, answers, tier) in enumerate(answered, start=1):
+            responses.append(
+                Response(
+                    respondent_id=f"{tag}-{number:03d}",
+                    customer_id=customer.customer_id,
+                    on=on,
+                    segments=_segments(customer, tier),
+                    answers=answers,
+                )
+            )
+    return responses
+
+
+def sample_survey_value(
+    customers: Sequence[Customer], members: Sequence[tiers.MemberRecord]
+) -> SampleSurvey:
+    """The sample survey, every response checked against the questionnaire.
+
+    Raises:
+        RuntimeError: the latest wave's quadrant chart (stated importance,
+            mean crosshairs) lacks a quadrant, or price is not the weakest
+            dimension.
+    """
+    instrument = sample_instrument()
+    responses = survey_responses(customers, members)
+    for response in responses:
+        check_response(instrument, response)  # raises on any fault
+    latest = [r for r in responses if r.on >= SURVEY_WAVES[-1][1]]
+    scores = score_survey(instrument, latest)
+    result = ipa(
+        instrument,
+        scores,
+        importance=ImportanceSource.STATED,
+        importance_line=Crosshair.mean(),
+        satisfaction_line=Crosshair.mean(),
+    )
+    empty = [q.value for q in Quadrant if not result.quadrant(q)]
+    if empty:
+        raise RuntimeError(f"the sample survey's quadrant chart has no item in {empty}")
+    weakest = min(scores.dimensions, key=lambda d: d.score_100 or 0)
+    if weakest.code != Dimension.PRICE.value:
+        raise RuntimeError(f"the weakest dimension is {weakest.code}, not price")
+    return SampleSurvey(instrument=instrument, responses=tuple(responses))
+
+
+def build_survey() -> dict[str, Any]:
+    """The sample survey as a JSON-ready dict."""
+    customers = build_customers()
+    members = build_members(customers, sample_tier_policy_value())
+    return unstructure(sample_survey_value(customers, members))  # type: ignore[no-any-return]
+
+
+def render_survey(data: dict[str, Any]) -> str:
+    """The questionnaire indented, then the responses one per line (readable diffs)."""
+    instrument = json.dumps(data["instrument"], ensure_ascii=False, indent=2)
+    instrument = instrument.replace("\n", "\n  ")
+    lines = ",\n".join("    " + json.dumps(r, ensure_ascii=False) for r in data["responses"])
+    return f'{{\n  "instrument": {instrument},\n  "responses": [\n{lines}\n  ]\n}}\n'
+
+
 def render_complaints(data: dict[str, Any]) -> str:
     """The policies indented, then the events one per line (readable diffs)."""
     head = {k: v for k, v in data.items() if k != "events"}
@@ -3545,6 +3983,7 @@ def outputs() -> dict[Path, str]:
         TIERS_PATH: render_tiers(build_tiers()),
         BENEFITS_PATH: render_benefits(build_benefits()),
         COMPLAINTS_PATH: render_complaints(build_complaints()),
+        SURVEY_PATH: render_survey(build_survey()),
     }
 
 

@@ -47,6 +47,16 @@ PUBLIC_MODULES = [
     "pmcrm.complaints.repeats",
     "pmcrm.complaints.retention",
     "pmcrm.complaints.analysis",
+    "pmcrm.surveys",
+    "pmcrm.surveys.instrument",
+    "pmcrm.surveys.responses",
+    "pmcrm.surveys.stats",
+    "pmcrm.surveys.scoring",
+    "pmcrm.surveys.ipa",
+    "pmcrm.surveys.breakdowns",
+    "pmcrm.surveys.history",
+    "pmcrm.surveys.fast",
+    "pmcrm.surveys.charts",
 ]
 
 #: Modules that may touch files, the terminal or the clock.

@@ -15,11 +15,10 @@ from pmcrm.calendars import BusinessCalendar, WorkingHours
 from pmcrm.calendars.china import (
     CHINA_STANDARD_TIME,
     OFFICE_HOURS,
-    MissingDependency,
     from_days,
     statutory_calendar,
 )
-from pmcrm.errors import CalendarCoverageError, InvalidValue, PmcrmError
+from pmcrm.errors import CalendarCoverageError, InvalidValue, MissingDependency, PmcrmError
 from pmcrm.serialization import structure, unstructure
 
 CN = statutory_calendar(2025, 2026)

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from types import ModuleType
 from typing import cast
@@ -53,10 +54,12 @@ from pmcrm.sample import (
     COMPLAINTS_FILE,
     CONFIG_FILE,
     PORTFOLIO_FILE,
+    SURVEY_FILE,
     TIERS_FILE,
     SampleBenefits,
     SampleComplaints,
     SampleConfig,
+    SampleSurvey,
     SampleTiers,
     sample_benefits,
     sample_calendar,
@@ -64,11 +67,15 @@ from pmcrm.sample import (
     sample_config,
     sample_members,
     sample_portfolio,
+    sample_survey,
     sample_tier_policy,
     sample_tiers,
 )
 from pmcrm.segmentation import ValueScorePolicy
 from pmcrm.serialization import structure, unstructure
+from pmcrm.surveys import Dimension, ItemRole, Response, Scale, check_response, score_survey
+from pmcrm.surveys.breakdowns import PeriodUnit, period_key
+from pmcrm.surveys.ipa import Crosshair, ImportanceSource, IpaResult, Quadrant, ipa
 from pmcrm.tiers import (
     AnyOf,
     DowngradeCause,
@@ -721,3 +728,202 @@ def test_sample_complaints_states_follow_the_events() -> None:
     swapped = attrs.evolve(complaints, events=second.events + first.events)
     assert [s.complaint_id for s in swapped.states] == [second.complaint_id, first.complaint_id]
     assert swapped.states == (second, first)
+
+
+# --- the satisfaction survey ------------------------------------------------------------
+
+
+def _waves() -> dict[str, list[Response]]:
+    """The sample survey's responses by quarter answered."""
+    waves: dict[str, list[Response]] = {}
+    for response in sample_survey().responses:
+        waves.setdefault(period_key(response.on, PeriodUnit.QUARTER), []).append(response)
+    return waves
+
+
+def _quadrants(responses: list[Response]) -> IpaResult:
+    """The quadrant chart the demo draws: stated importance, mean crosshairs."""
+    instrument = sample_survey().instrument
+    return ipa(
+        instrument,
+        score_survey(instrument, responses),
+        importance=ImportanceSource.STATED,
+        importance_line=Crosshair.mean(),
+        satisfaction_line=Crosshair.mean(),
+    )
+
+
+def test_committed_survey_is_what_the_generator_writes(generator: ModuleType) -> None:
+    """The shipped survey file is byte for byte what ``build_survey()`` renders."""
+    assert _shipped(SURVEY_FILE) == generator.render_survey(generator.build_survey())
+
+
+def test_survey_generator_is_deterministic(generator: ModuleType) -> None:
+    """Two runs build the same survey (a seeded stream of its own, no clock)."""
+    assert generator.build_survey() == generator.build_survey()
+
+
+def test_survey_file_has_one_response_per_line() -> None:
+    """The questionnaire is indented; each response is one line (readable diffs)."""
+    lines = _shipped(SURVEY_FILE).splitlines()
+    start = lines.index('  "responses": [')
+    responses = lines[start + 1 : -2]
+    assert len(responses) == len(sample_survey().responses)
+    assert all(line.startswith('    {"respondent_id": ') for line in responses)
+    assert lines[-2:] == ["  ]", "}"]
+
+
+def test_check_mode_names_a_stale_survey_file_only(
+    generator: ModuleType,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--check`` exits 1 naming the survey file when it differs, and writes nothing."""
+    monkeypatch.setattr(generator, "render_survey", lambda data: "{}\n")
+    assert generator.main(["--check"]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        "src/pmcrm/data/sample_survey.json: differs",
+        "run: python scripts/make_sample.py",
+    ]
+    assert _shipped(SURVEY_FILE) != "{}\n"
+
+
+def test_survey_loads_through_the_strict_converter_and_is_cached() -> None:
+    """``sample_survey()`` loads strictly, round-trips and returns the same object."""
+    survey = sample_survey()
+    assert sample_survey() is survey
+    assert structure(unstructure(survey), SampleSurvey) == survey
+    assert unstructure(survey) == json.loads(_shipped(SURVEY_FILE))
+
+
+def test_sample_survey_refuses_two_responses_with_one_respondent_id() -> None:
+    """Respondent ids are unique."""
+    data = unstructure(sample_survey())
+    twice = {**data, "responses": [data["responses"][0], data["responses"][0]]}
+    with pytest.raises(ValidationError):
+        structure(twice, SampleSurvey)
+
+
+def test_the_questionnaire_covers_the_six_dimensions() -> None:
+    """18 rating items over the six standard dimensions, overall and NPS items, zh and en."""
+    instrument = sample_survey().instrument
+    assert [d.code for d in instrument.dimensions] == [d.value for d in Dimension]
+    assert sum(d.weight for d in instrument.dimensions) == Decimal(1)
+    ratings = list(instrument.ratings())
+    assert len(ratings) == 18
+    per_dimension = Counter(item.dimension for item in ratings)
+    assert min(per_dimension.values()) >= 2
+    assert all(item.importance and item.scale is Scale.LIKERT_5 for item in ratings)
+    servqual = [item.code for item in ratings if item.expectation]
+    assert servqual == ["s1", "f1", "m3", "p3", "e1"]
+    assert [item.code for item in ratings if item.reverse] == ["p1"]
+    assert "偏高" in instrument.item("p1").text.zh
+    overall, nps = instrument.role(ItemRole.OVERALL), instrument.role(ItemRole.NPS)
+    assert overall is not None
+    assert nps is not None
+    assert nps.scale is Scale.ZERO_TO_TEN
+    texts = [item.text for item in instrument.items]
+    assert all(re.search(r"[\u4e00-\u9fff]", t.zh) and t.en.isascii() for t in texts)
+
+
+def test_every_response_checks_against_the_questionnaire() -> None:
+    """Each response passes ``check_response``; the responses come in the order answered."""
+    survey = sample_survey()
+    for response in survey.responses:
+        check_response(survey.instrument, response)
+    keys = [(r.on, r.respondent_id) for r in survey.responses]
+    assert keys == sorted(keys)
+
+
+def test_two_waves_in_august_and_november() -> None:
+    """About a hundred responses in each wave, answered in August and in November 2026."""
+    waves = _waves()
+    assert list(waves) == ["2026-Q3", "2026-Q4"]
+    assert {r.on.month for r in waves["2026-Q3"]} == {8}
+    assert {r.on.month for r in waves["2026-Q4"]} == {11}
+    assert all(90 <= len(w) <= 130 for w in waves.values())
+    assert max(r.on for r in sample_survey().responses) <= sample_config().as_of
+    for key, responses in waves.items():
+        prefix = key.replace("-", "") + "-"
+        assert all(r.respondent_id.startswith(prefix) for r in responses)
+
+
+def test_responses_are_linked_to_sample_customers_with_their_segments() -> None:
+    """Every response is a customer's with a unit, segmented by tier held, type, kind, project."""
+    by_id = {c.customer_id: c for c in sample_portfolio()}
+    tiers = {m.customer_id: m.tier for m in sample_members()}
+    for response in sample_survey().responses:
+        assert response.customer_id is not None
+        customer = by_id[response.customer_id]
+        assert customer.units
+        assert CustomerKind.STAFF not in customer.kinds
+        assert CustomerKind.DEVELOPER not in customer.kinds
+        assert customer.registered_at.date() < response.on
+        assert [s.key for s in response.segments] == [
+            "tier",
+            "property_type",
+            "customer_kind",
+            "project",
+        ]
+        assert response.segment("tier") == tiers[customer.customer_id]
+        assert response.segment("property_type") == customer.units[0].property_type.value
+        assert response.segment("customer_kind") == customer.kinds[0].value
+    projects = {r.segment("project") for r in sample_survey().responses}
+    assert {"翠湖苑", "云庭", "溪岚中心广场", "星河国际大厦"} <= projects
+    held = Counter(r.segment("tier") for r in _waves()["2026-Q4"])
+    assert set(held) == {"diamond", "platinum", "gold", "regular"}
+
+
+def test_a_wave_answers_once_per_customer() -> None:
+    """Nobody answers twice in a wave; many customers answer in both."""
+    waves = _waves()
+    for responses in waves.values():
+        customers = [r.customer_id for r in responses]
+        assert len(set(customers)) == len(customers)
+    both = {r.customer_id for r in waves["2026-Q3"]} & {r.customer_id for r in waves["2026-Q4"]}
+    assert len(both) >= 50
+
+
+def test_some_answers_are_missing_or_not_applicable() -> None:
+    """Each wave has skipped items and "not applicable" answers, villas' lifts among them."""
+    instrument = sample_survey().instrument
+    for responses in _waves().values():
+        scores = score_survey(instrument, responses)
+        assert sum(item.missing for item in scores.items) >= 10
+        assert sum(item.na for item in scores.items) >= 5
+        assert scores.item("f2").na >= 2
+        assert scores.item("nps").na == 0
+        assert sum(item.importance_n < item.n for item in scores.items) >= 5
+
+
+def test_the_latest_quadrant_chart_has_every_quadrant() -> None:
+    """With stated importance and mean crosshairs each wave puts items in all four quadrants."""
+    for responses in _waves().values():
+        result = _quadrants(responses)
+        assert result.unplaced == ()
+        assert all(result.quadrant(q) for q in Quadrant)
+    latest = _quadrants(_waves()["2026-Q4"])
+    urgent = {i.code for i in latest.quadrant(Quadrant.URGENT_IMPROVEMENT)}
+    assert {"m3", "p1", "p3"} <= urgent
+    assert "f3" in {i.code for i in latest.quadrant(Quadrant.KEEP_UP)}
+
+
+def test_price_and_management_are_the_weak_dimensions_and_q4_improves() -> None:
+    """Price scores lowest, then management; the CSI, NPS and CSAT rise from Q3 to Q4."""
+    instrument = sample_survey().instrument
+    q3, q4 = (score_survey(instrument, r) for r in _waves().values())
+    for scores in (q3, q4):
+        ranked = sorted(scores.dimensions, key=lambda d: d.score_100 or 0)
+        assert [d.code for d in ranked[:2]] == ["price", "management"]
+        assert all(d.alpha is not None and d.alpha > Fraction(1, 2) for d in scores.dimensions)
+    assert q3.csi is not None
+    assert q4.csi is not None
+    assert q3.csi < q4.csi
+    assert q3.nps is not None
+    assert q4.nps is not None
+    assert q3.nps.score < 0 < q4.nps.score
+    before, after = q3.item("m3").score_100, q4.item("m3").score_100
+    assert before is not None
+    assert after is not None
+    assert before < after

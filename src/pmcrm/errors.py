@@ -28,6 +28,7 @@ __all__ = [
     "CalendarCoverageError",
     "CurrencyMismatch",
     "InvalidValue",
+    "MissingDependency",
     "PmcrmError",
     "ReportEntry",
     "TransitionNotAllowed",
@@ -340,6 +341,30 @@ class TransitionNotAllowed(PmcrmError):
             f"{where}投诉 {self.subject!r} 当前为「{state}」："
             f"不允许「{zh.get(self.event, self.event)}」（允许：{allowed}）"
         )
+
+
+class MissingDependency(PmcrmError, ImportError):
+    """An optional package pmcrm needs for this call is not installed.
+
+    >>> raise MissingDependency("chinesecalendar", "china")
+    Traceback (most recent call last):
+    ...
+    pmcrm.errors.MissingDependency: this needs the 'chinesecalendar' package: pip ...
+
+    Attributes:
+        package: The distribution to install.
+        extra: The pmcrm extra that installs it.
+    """
+
+    def __init__(self, package: str, extra: str) -> None:
+        self.package = package
+        self.extra = extra
+        super().__init__(f'this needs the {package!r} package: pip install "pmcrm[{extra}]"')
+
+    @property
+    def message_zh(self) -> str:
+        """The message in Chinese."""
+        return f'需要安装 {self.package!r} 包：pip install "pmcrm[{self.extra}]"'
 
 
 @attrs.frozen

@@ -57,6 +57,17 @@ that business-hour clocks count on:
 >>> calendar = sample_calendar()
 >>> calendar.name, calendar.first_day.isoformat(), calendar.last_day.isoformat()
 ('cn-statutory', '2025-01-01', '2026-12-31')
+
+A seventh file holds the company's owner satisfaction survey (满意度测评,
+:mod:`pmcrm.surveys`): the questionnaire — 18 rating items over the six
+standard dimensions, each asking importance and five also the expectation
+(SERVQUAL pairs), an overall-satisfaction item and a 0–10 NPS item — and
+the answers of the sample's customers in two waves, August (2026-Q3) and
+November 2026 (2026-Q4):
+
+>>> survey = sample_survey()
+>>> len(survey.instrument.items), sorted({r.on.month for r in survey.responses})
+(20, [8, 11])
 """
 
 import functools
@@ -80,6 +91,7 @@ from pmcrm.customers import Customer
 from pmcrm.pricing import Bill, BillLine, PricingPolicy
 from pmcrm.segmentation import SegmentRule, ValueScorePolicy
 from pmcrm.serialization import structure
+from pmcrm.surveys import Instrument, Response
 from pmcrm.tiers import MemberRecord, TierPolicy
 from pmcrm.validators import min_items, unique
 
@@ -89,10 +101,12 @@ __all__ = [
     "COMPLAINTS_FILE",
     "CONFIG_FILE",
     "PORTFOLIO_FILE",
+    "SURVEY_FILE",
     "TIERS_FILE",
     "SampleBenefits",
     "SampleComplaints",
     "SampleConfig",
+    "SampleSurvey",
     "SampleTiers",
     "sample_benefits",
     "sample_calendar",
@@ -100,6 +114,7 @@ __all__ = [
     "sample_config",
     "sample_members",
     "sample_portfolio",
+    "sample_survey",
     "sample_tier_policy",
     "sample_tiers",
 ]
@@ -121,6 +136,9 @@ COMPLAINTS_FILE = "data/sample_complaints.json"
 
 #: The mainland-China statutory working calendar 2025-2026, relative to the ``pmcrm`` package.
 CALENDAR_FILE = "data/calendar_cn.json"
+
+#: The sample satisfaction survey (questionnaire and responses), relative to the ``pmcrm`` package.
+SURVEY_FILE = "data/sample_survey.json"
 
 
 @attrs.frozen(kw_only=True)
@@ -231,6 +249,39 @@ class SampleComplaints:
         'archived'
         """
         return _by_complaint(self.events)
+
+
+def _respondent_of(response: Response) -> str:
+    return response.respondent_id
+
+
+@attrs.frozen(kw_only=True)
+class SampleSurvey:
+    """The sample's owner satisfaction survey: the questionnaire and its answers.
+
+    Attributes:
+        instrument: The questionnaire (业主满意度调查): 18 rating items over
+            the six standard dimensions with declared weights (service 25 %,
+            facilities and management 20 % each, price 15 %, communication
+            and emotional 10 % each), each item asking importance and five
+            also the expectation; "the property fee is too high" is
+            reverse-coded; an overall-satisfaction item and a 0–10 NPS item.
+        responses: Every response, in the order answered (then by
+            respondent id, ``2026Q3-001`` upwards): two waves, 2026-Q3
+            (fieldwork in August) and 2026-Q4 (November, before the
+            reference date).  Each is a sample customer's with a unit
+            (developers and staff are not asked), and is segmented by
+            ``tier`` (the tier held in the customer's member record,
+            :func:`sample_members`), ``property_type`` (of the first unit),
+            ``customer_kind`` (the first kind) and ``project`` (the estate of
+            the first unit).  A few items are skipped (missing) or marked
+            not applicable (villa owners have no lifts).
+    """
+
+    instrument: Instrument
+    responses: tuple[Response, ...] = attrs.field(
+        validator=unique(_respondent_of, "respondent id")
+    )
 
 
 def _read(name: str) -> object:
@@ -369,3 +420,21 @@ def sample_calendar() -> BusinessCalendar:
         ValidationError: the shipped data is corrupt (a packaging bug).
     """
     return structure(_read(CALENDAR_FILE), BusinessCalendar)
+
+
+@functools.cache
+def sample_survey() -> SampleSurvey:
+    """The sample owner satisfaction survey and its two waves of answers, strictly and cached.
+
+    >>> from pmcrm.surveys import score_survey
+    >>> survey = sample_survey()
+    >>> [d.code for d in survey.instrument.dimensions]
+    ['service', 'facilities', 'management', 'price', 'communication', 'emotional']
+    >>> scores = score_survey(survey.instrument, survey.responses)
+    >>> min(scores.dimensions, key=lambda d: d.score_100).code
+    'price'
+
+    Raises:
+        ValidationError: the shipped data is corrupt (a packaging bug).
+    """
+    return structure(_read(SURVEY_FILE), SampleSurvey)

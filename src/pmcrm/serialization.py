@@ -515,10 +515,12 @@ def _field_name(path: str) -> str:
 def _entry(path: str, code: str, params: Mapping[str, object]) -> ReportEntry:
     field = _field_name(path)
     zh, en = ERROR_CODES[code]
+    # As InvalidValue renders it: a parameter ``x_zh`` stands in for ``x`` in Chinese.
+    params_zh = {**params, **{k[:-3]: v for k, v in params.items() if k.endswith("_zh")}}
     return ReportEntry(
         path=path,
         code=code,
-        message_zh=zh.format(field=field, **params),
+        message_zh=zh.format(field=field, **params_zh),
         message_en=en.format(field=field, **params),
     )
 

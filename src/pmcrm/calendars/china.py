@@ -36,12 +36,11 @@ from datetime import date, time, timedelta, tzinfo
 from datetime import timezone as _timezone
 
 from pmcrm.calendars._business import BusinessCalendar, WorkingHours
-from pmcrm.errors import CalendarCoverageError, InvalidValue, PmcrmError
+from pmcrm.errors import CalendarCoverageError, InvalidValue, MissingDependency
 
 __all__ = [
     "CHINA_STANDARD_TIME",
     "OFFICE_HOURS",
-    "MissingDependency",
     "from_days",
     "statutory_calendar",
 ]
@@ -59,30 +58,6 @@ OFFICE_HOURS = tuple(
 
 _PACKAGE = "chinesecalendar"
 _MODULE = "chinese_calendar"
-
-
-class MissingDependency(PmcrmError, ImportError):
-    """An optional package pmcrm needs for this call is not installed.
-
-    >>> raise MissingDependency("chinesecalendar", "china")
-    Traceback (most recent call last):
-    ...
-    pmcrm.calendars.china.MissingDependency: this needs the 'chinesecalendar' package: pip ...
-
-    Attributes:
-        package: The distribution to install.
-        extra: The pmcrm extra that installs it.
-    """
-
-    def __init__(self, package: str, extra: str) -> None:
-        self.package = package
-        self.extra = extra
-        super().__init__(f'this needs the {package!r} package: pip install "pmcrm[{extra}]"')
-
-    @property
-    def message_zh(self) -> str:
-        """The message in Chinese."""
-        return f'需要安装 {self.package!r} 包：pip install "pmcrm[{self.extra}]"'
 
 
 def from_days(
