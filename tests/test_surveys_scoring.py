@@ -138,9 +138,9 @@ def test_response_lookups() -> None:
 
 def test_an_answer_has_a_score_or_is_not_applicable() -> None:
     """Both a score and na, or neither, is refused — directly and through ``structure``."""
-    with pytest.raises(InvalidValue, match="has a score, or is marked not applicable"):
+    with pytest.raises(InvalidValue, match="has exactly one of a score and na=true"):
         Answer(item="s1", score=3, na=True)
-    with pytest.raises(InvalidValue, match="has a score, or is marked not applicable"):
+    with pytest.raises(InvalidValue, match="leave a skipped item out"):
         Answer(item="s1")
     data = {
         "respondent_id": "R1",

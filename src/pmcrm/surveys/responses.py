@@ -55,8 +55,9 @@ class Answer:
                 "score",
                 "invalid",
                 value=self.score,
-                detail="an answer has a score, or is marked not applicable (na), not both",
-                detail_zh="答案要么有分数，要么标记为不适用（na），二者只能居其一",
+                detail="an answer has exactly one of a score and na=true (not applicable); "
+                "leave a skipped item out",
+                detail_zh="答案须有分数或标记为不适用（na），且只能二选一；跳过的题目不必列出",
                 subpath=".score",
             )
 
