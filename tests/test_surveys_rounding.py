@@ -1,7 +1,6 @@
 """Shown figures are rounded by the stated rule, whatever the caller's decimal context."""
 
 from decimal import Decimal, localcontext
-from fractions import Fraction
 
 from pmcrm.surveys.scoring import Proportion
 
@@ -17,11 +16,11 @@ def test_percentages_ignore_the_ambient_context() -> None:
 
 def test_half_up_and_no_negative_zero() -> None:
     """Halves go away from zero; a value that rounds to zero has no minus sign."""
-    from pmcrm.surveys.scoring import _half_up
+    from pmcrm.values import round_half_up
 
-    assert Decimal("-0.1") == _half_up(Fraction(-1, 20))
-    assert "0.0" == str(_half_up(Fraction(-1, 30)))
-    assert Decimal("0.1") == _half_up(Fraction(1, 20))
+    assert Decimal("-0.1") == round_half_up(-1, 20, 1)
+    assert "0.0" == str(round_half_up(-1, 30, 1))
+    assert Decimal("0.1") == round_half_up(1, 20, 1)
 
 
 def test_importance_weights_that_are_all_zero_are_refused() -> None:

@@ -44,6 +44,7 @@ from pmcrm.values import (
     mask_id_card,
     mask_mobile,
     mask_name,
+    round_half_up,
     sensitive_types,
     total,
 )
@@ -717,3 +718,25 @@ def test_a_datetime_is_not_silently_compared_with_a_period() -> None:
 
     with pytest.raises(InvalidValue, match="must be a date \\(not a datetime\\)"):
         _ = datetime(2026, 1, 1, tzinfo=UTC) in Period.year(2026)
+
+
+@given(
+    st.integers(-(10**12), 10**12),
+    st.integers(1, 10**6),
+    st.integers(0, 6),
+)
+def test_round_half_up_matches_decimal_half_up_on_the_exact_quotient(
+    numerator: int, denominator: int, places: int
+) -> None:
+    """The exact quotient rounded ROUND_HALF_UP, never a negative zero, whatever the context."""
+    from decimal import ROUND_HALF_UP, Context, localcontext
+
+    exact = Context(prec=60).divide(Decimal(numerator), Decimal(denominator))
+    expected = exact.quantize(
+        Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=Context(prec=60)
+    )
+    with localcontext() as ambient:
+        ambient.prec = 2
+        got = round_half_up(numerator, denominator, places)
+    assert expected == got
+    assert not got.is_signed() or got != 0

@@ -61,7 +61,7 @@ from pmcrm.customers import (
 from pmcrm.errors import CurrencyMismatch, InvalidValue
 from pmcrm.explain import Reason
 from pmcrm.validators import at_least, at_most, each, min_items, money_at_least, of_type, text
-from pmcrm.values import MONEY_CONTEXT, Label, LabelledEnum, Lang, Money, Period
+from pmcrm.values import Label, LabelledEnum, Lang, Money, Period, round_half_up
 
 __all__ = [
     "CRITERIA",
@@ -401,23 +401,6 @@ def score_in_window(
         high_cutoff=policy.high_cutoff,
         mid_cutoff=policy.mid_cutoff,
     )
-
-
-def round_half_up(numerator: int, denominator: int, places: int) -> Decimal:
-    """``numerator / denominator`` rounded half up to *places* decimals, exactly.
-
-    The score's named rounding point (四舍五入).  Integer arithmetic: no
-    intermediate rounding, so no double rounding.
-
-    >>> round_half_up(2665, 1000, 2), round_half_up(-1, 8, 2), round_half_up(1, 3, 4)
-    (Decimal('2.67'), Decimal('-0.13'), Decimal('0.3333'))
-    """
-    scaled = numerator * 10**places
-    quotient, remainder = divmod(abs(scaled), denominator)
-    if 2 * remainder >= denominator:
-        quotient += 1
-    signed = -quotient if scaled < 0 else quotient
-    return Decimal(signed).scaleb(-places, context=MONEY_CONTEXT)
 
 
 def segment_portfolio(

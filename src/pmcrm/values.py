@@ -56,6 +56,7 @@ __all__ = [
     "mask_id_card",
     "mask_mobile",
     "mask_name",
+    "round_half_up",
 ]
 
 #: The decimal context every pmcrm computation uses (never the ambient one):
@@ -340,6 +341,28 @@ class Money:
 
     def __str__(self) -> str:
         return f"{self.amount:f} {self.currency}"
+
+
+def round_half_up(numerator: int, denominator: int, places: int) -> Decimal:
+    """``numerator / denominator`` rounded half up to *places* decimals, exactly.
+
+    The rule of Chinese reports (四舍五入): halves go away from zero; a value
+    that rounds to zero has no minus sign.  Integer arithmetic: no
+    intermediate rounding, so no double rounding, and the caller's decimal
+    context changes nothing.  Used wherever pmcrm shows an exact fraction
+    (value scores, survey and complaint percentages).
+
+    >>> round_half_up(2665, 1000, 2), round_half_up(-1, 8, 2), round_half_up(1, 3, 4)
+    (Decimal('2.67'), Decimal('-0.13'), Decimal('0.3333'))
+    >>> round_half_up(-1, 30, 1)
+    Decimal('0.0')
+    """
+    scaled = numerator * 10**places
+    quotient, remainder = divmod(abs(scaled), denominator)
+    if 2 * remainder >= denominator:
+        quotient += 1
+    signed = -quotient if scaled < 0 else quotient
+    return Decimal(signed).scaleb(-places, context=MONEY_CONTEXT)
 
 
 def quantize_amount(amount: Decimal, unit: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:

@@ -26,7 +26,7 @@ shown, half up to 0.1 %.
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import attrs
 
@@ -37,7 +37,7 @@ from pmcrm.complaints.lifecycle import ComplaintState
 from pmcrm.complaints.model import RootCause
 from pmcrm.complaints.repeats import RepeatPolicy, find_repeats
 from pmcrm.complaints.sla import Metric, SlaPolicy
-from pmcrm.values import Lang
+from pmcrm.values import Lang, round_half_up
 
 __all__ = [
     "ComplaintAnalysis",
@@ -67,9 +67,7 @@ class Share:
         """The percentage, half up to 0.1 (``None`` when *whole* is 0)."""
         if not self.whole:
             return None
-        return (Decimal(100 * self.part) / Decimal(self.whole)).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
-        )
+        return round_half_up(100 * self.part, self.whole, 1)
 
     def text(self, lang: Lang | str = Lang.EN) -> str:
         """``"66.7% (2/3)"``, or ``"–"`` for an empty share."""

@@ -84,7 +84,7 @@ from pmcrm.errors import InvalidValue
 from pmcrm.surveys.instrument import Instrument
 from pmcrm.surveys.responses import Response
 from pmcrm.surveys.scoring import SurveyScores, Weighting, score_survey
-from pmcrm.values import Label, LabelledEnum, Lang
+from pmcrm.values import Label, LabelledEnum, Lang, round_half_up
 
 __all__ = [
     "DEFAULT_MIN_N",
@@ -193,27 +193,20 @@ class Breakdown:
         return _table(self, Lang(lang))
 
 
-def _half_up(value: Fraction) -> Decimal:
-    """*value* rounded half up (away from zero) to 0.1, exactly; never -0."""
-    tenths = abs(value) * 10
-    whole, rest = divmod(tenths.numerator, tenths.denominator)
-    if 2 * rest >= tenths.denominator:
-        whole += 1
-    # From a string, which is exact: scaleb would round in the ambient context.
-    return Decimal(f"{'-' if value < 0 and whole else ''}{whole}E-1")
+def _tenths(value: Fraction) -> Decimal:
+    """*value* rounded half up to 0.1."""
+    return round_half_up(value.numerator, value.denominator, 1)
 
 
 def _row(name: str, n: int, small: bool, scores: SurveyScores) -> tuple[str, ...]:
-    # The CSAT share is rounded here, not by Proportion.percent, which rounds in
-    # the ambient decimal context.
-    csat = None if scores.csat is None else scores.csat.share
+    csat = None if scores.csat is None else scores.csat.percent()
     nps = scores.nps
     return (
         name,
         f"{n}*" if small else f"{n} ",
-        "–" if scores.csi is None else str(_half_up(scores.csi)),
-        "–" if csat is None else f"{_half_up(csat * 100)}%",
-        "–" if nps is None else str(_half_up(nps.score)),
+        "–" if scores.csi is None else str(_tenths(scores.csi)),
+        "–" if csat is None else f"{csat}%",
+        "–" if nps is None else str(_tenths(nps.score)),
     )
 
 

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from pmcrm.surveys.ipa import ImportanceSource, IpaResult, Quadrant
 from pmcrm.surveys.scoring import SurveyScores
-from pmcrm.values import Label, Lang
+from pmcrm.values import Label, Lang, round_half_up
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -315,12 +315,7 @@ def dimension_chart(
 
 def _tenths(value: Fraction) -> str:
     """*value* rounded half up (away from zero) to 0.1, exactly."""
-    tenths = abs(value) * 10
-    whole, rest = divmod(tenths.numerator, tenths.denominator)
-    if 2 * rest >= tenths.denominator:
-        whole += 1
-    sign = "-" if value < 0 and whole else ""
-    return f"{sign}{whole // 10}.{whole % 10}"
+    return str(round_half_up(value.numerator, value.denominator, 1))
 
 
 def _value(value: Fraction | None) -> Fraction:

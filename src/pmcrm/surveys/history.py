@@ -67,6 +67,7 @@ from pmcrm.surveys.instrument import Instrument, recode
 from pmcrm.surveys.responses import Response, check_response
 from pmcrm.surveys.scoring import to_100
 from pmcrm.tiers.review import SatisfactionScore
+from pmcrm.values import round_half_up
 
 __all__ = [
     "HISTORY_PLACES",
@@ -77,6 +78,7 @@ __all__ = [
 
 #: The records' scores are rounded half up to this: 0.01.
 HISTORY_PLACES = Decimal("0.01")
+_PLACES = -int(HISTORY_PLACES.as_tuple().exponent)
 
 
 def respondent_csi(instrument: Instrument, response: Response) -> Fraction | None:
@@ -107,16 +109,6 @@ def respondent_csi(instrument: Instrument, response: Response) -> Fraction | Non
     return weighted / weights if weights else None
 
 
-def _half_up(value: Fraction) -> Decimal:
-    """*value* (not negative) rounded half up to :data:`HISTORY_PLACES`, exactly."""
-    hundredths = value * 100
-    whole, rest = divmod(hundredths.numerator, hundredths.denominator)
-    if 2 * rest >= hundredths.denominator:
-        whole += 1
-    # From a string, which is exact: scaleb would round in the ambient context.
-    return Decimal(f"{whole}E-2")
-
-
 def satisfaction_record(instrument: Instrument, response: Response) -> SatisfactionScore | None:
     """The record of one response: its date and CSI rounded half up to 0.01.
 
@@ -129,7 +121,9 @@ def satisfaction_record(instrument: Instrument, response: Response) -> Satisfact
     csi = respondent_csi(instrument, response)
     if csi is None:
         return None
-    return SatisfactionScore(on=response.on, score=_half_up(csi))
+    return SatisfactionScore(
+        on=response.on, score=round_half_up(csi.numerator, csi.denominator, _PLACES)
+    )
 
 
 def satisfaction_history(

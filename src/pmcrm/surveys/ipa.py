@@ -114,7 +114,7 @@ from pmcrm.surveys.instrument import Instrument, Item, ItemRole, recode
 from pmcrm.surveys.responses import Response, check_response
 from pmcrm.surveys.scoring import ItemScore, SurveyScores, score_survey, to_100
 from pmcrm.validators import at_least
-from pmcrm.values import Label, LabelledEnum, Lang
+from pmcrm.values import Label, LabelledEnum, Lang, round_half_up
 
 __all__ = [
     "Crosshair",
@@ -532,18 +532,8 @@ class IpaResult:
         return "\n".join(_table(self, Lang(lang)))
 
 
-def _half_up(value: Fraction, places: int) -> Decimal:
-    """*value* rounded half up (away from zero) to *places* decimals, exactly; never -0."""
-    scaled = abs(value) * 10**places
-    whole, rest = divmod(scaled.numerator, scaled.denominator)
-    if 2 * rest >= scaled.denominator:
-        whole += 1
-    # From a string, which is exact: scaleb would round in the ambient context.
-    return Decimal(f"{'-' if value < 0 and whole else ''}{whole}E-{places}")
-
-
 def _show(value: Fraction | None, places: int) -> str:
-    return "–" if value is None else str(_half_up(value, places))
+    return "–" if value is None else str(round_half_up(value.numerator, value.denominator, places))
 
 
 def _places(source: ImportanceSource) -> int:

@@ -42,7 +42,7 @@ from pmcrm.errors import InvalidValue, ValidationError
 from pmcrm.surveys.instrument import Instrument, ItemRole, Scale, scale_bounds
 from pmcrm.surveys.responses import Answer, Response, check_response, is_integer
 from pmcrm.surveys.stats import cronbach_alpha, nps, nps_interval, wilson_interval
-from pmcrm.values import Label, LabelledEnum
+from pmcrm.values import Label, LabelledEnum, round_half_up
 
 __all__ = [
     "DimensionScore",
@@ -81,26 +81,13 @@ class Proportion:
 
     def percent(self) -> Decimal | None:
         """The share in percent, half up to 0.1."""
-        share = self.share
-        return None if share is None else _percent(share * 100)
+        if not self.whole:
+            return None
+        return round_half_up(100 * self.part, self.whole, 1)
 
     def interval(self) -> tuple[Decimal, Decimal] | None:
         """The 95 % Wilson score interval, ``None`` for an empty whole."""
         return wilson_interval(self.part, self.whole) if self.whole else None
-
-
-def _percent(value: Fraction) -> Decimal:
-    return _half_up(value)
-
-
-def _half_up(value: Fraction) -> Decimal:
-    """*value* rounded half up (away from zero) to 0.1."""
-    tenths = value * 10
-    whole, rest = divmod(abs(tenths.numerator), tenths.denominator)
-    if 2 * rest >= tenths.denominator:
-        whole += 1
-    # Built from its digits: Decimal arithmetic would round in the caller's context.
-    return Decimal((1 if tenths < 0 and whole else 0, tuple(map(int, str(whole))), -1))
 
 
 def to_100(mean: Fraction, scale: Scale) -> Fraction:
