@@ -2,8 +2,9 @@
 
 Property software records a complaint's life as a list of events; each is a
 frozen value with the complaint's id, an aware timestamp ``at`` and the
-member of staff who acted (``by``).  :mod:`pmcrm.complaints.lifecycle`
-folds them into a state.
+member of staff who acted (``by``), and a ``kind`` property giving its
+:class:`EventKind`.  :mod:`pmcrm.complaints.lifecycle` folds them into a
+state.
 
 In JSON an event is an object tagged by ``"event"`` (see :data:`EVENTS`):
 
@@ -86,7 +87,27 @@ class EventKind(LabelledEnum):
 
 
 @attrs.frozen(kw_only=True)
-class Registered:
+class _Event:
+    """What every complaint event carries (the fields come first in JSON too).
+
+    Attributes:
+        complaint_id: The complaint's id, shared by all its events.
+        at: When it happened (aware).
+        by: The member of staff who acted.
+    """
+
+    complaint_id: str = attrs.field(validator=_ID)
+    at: datetime = attrs.field(validator=aware())
+    by: str = attrs.field(validator=_ID)
+
+    @property
+    def kind(self) -> EventKind:
+        """The kind of event (its JSON tag)."""
+        return _KINDS[type(self)]
+
+
+@attrs.frozen(kw_only=True)
+class Registered(_Event):
     """The complaint is received and registered; the receiver owns it (首问负责制).
 
     Attributes:
@@ -108,9 +129,6 @@ class Registered:
         contact_mobile: Their mobile number (personal data, masked on export).
     """
 
-    complaint_id: str = attrs.field(validator=_ID)
-    at: datetime = attrs.field(validator=aware())
-    by: str = attrs.field(validator=_ID)
     customer_id: str = attrs.field(validator=_ID)
     unit: str | None = attrs.field(default=None, validator=optional_text(40))
     location: str = attrs.field(validator=text(100))
@@ -124,14 +142,9 @@ class Registered:
     contact_name: PersonName | None = None
     contact_mobile: MobileNumber | None = None
 
-    @property
-    def kind(self) -> EventKind:
-        """``EventKind.REGISTERED``."""
-        return EventKind.REGISTERED
-
 
 @attrs.frozen(kw_only=True)
-class Assessed:
+class Assessed(_Event):
     """The preliminary analysis: nature, severity and scope (it may be repeated).
 
     The latest assessment's classification is the complaint's classification.
@@ -144,23 +157,15 @@ class Assessed:
         note: The analysis in short.
     """
 
-    complaint_id: str = attrs.field(validator=_ID)
-    at: datetime = attrs.field(validator=aware())
-    by: str = attrs.field(validator=_ID)
     complaint_type: ComplaintType
     severity: Severity
     emergency: EmergencyClass | None = None
     motive: Motive | None = None
     note: str | None = attrs.field(default=None, validator=_NOTE)
 
-    @property
-    def kind(self) -> EventKind:
-        """``EventKind.ASSESSED``."""
-        return EventKind.ASSESSED
-
 
 @attrs.frozen(kw_only=True)
-class Assigned:
+class Assigned(_Event):
     """Handling is assigned: the responsible department and person, and the plan.
 
     Assignment names who does the work; ownership of the complaint stays
@@ -172,21 +177,13 @@ class Assigned:
         plan: The handling plan.
     """
 
-    complaint_id: str = attrs.field(validator=_ID)
-    at: datetime = attrs.field(validator=aware())
-    by: str = attrs.field(validator=_ID)
     department: str = attrs.field(validator=_NAME)
     handler: str = attrs.field(validator=_ID)
     plan: str = attrs.field(validator=text(500))
 
-    @property
-    def kind(self) -> EventKind:
-        """``EventKind.ASSIGNED``."""
-        return EventKind.ASSIGNED
-
 
 @attrs.frozen(kw_only=True)
-class Transferred:
+class Transferred(_Event):
     """An explicit hand-over of ownership to another member of staff.
 
     Attributes:
@@ -194,20 +191,12 @@ class Transferred:
         reason: Why it was handed over.
     """
 
-    complaint_id: str = attrs.field(validator=_ID)
-    at: datetime = attrs.field(validator=aware())
-    by: str = attrs.field(validator=_ID)
     to: str = attrs.field(validator=_ID)
     reason: str = attrs.field(validator=text(200))
 
-    @property
-    def kind(self) -> EventKind:
-        """``EventKind.TRANSFERRED``."""
-        return EventKind.TRANSFERRED
-
 
 @attrs.frozen(kw_only=True)
-class Contacted:
+class Contacted(_Event):
     """The customer was contacted (acknowledgement, listening, progress news).
 
     Attributes:
@@ -215,20 +204,12 @@ class Contacted:
         note: What was said, in short.
     """
 
-    complaint_id: str = attrs.field(validator=_ID)
-    at: datetime = attrs.field(validator=aware())
-    by: str = attrs.field(validator=_ID)
     channel: ComplaintChannel
     note: str | None = attrs.field(default=None, validator=_NOTE)
 
-    @property
-    def kind(self) -> EventKind:
-        """``EventKind.CONTACTED``."""
-        return EventKind.CONTACTED
-
 
 @attrs.frozen(kw_only=True)
-class Investigated:
+class Investigated(_Event):
     """The investigation report: the root cause and who is responsible.
 
     Attributes:
@@ -238,22 +219,14 @@ class Investigated:
         report: The findings in short.
     """
 
-    complaint_id: str = attrs.field(validator=_ID)
-    at: datetime = attrs.field(validator=aware())
-    by: str = attrs.field(validator=_ID)
     root_cause: RootCause
     responsible_department: str = attrs.field(validator=_NAME)
     responsible_person: str | None = attrs.field(default=None, validator=optional_text(40))
     report: str = attrs.field(validator=text(1000))
 
-    @property
-    def kind(self) -> EventKind:
-        """``EventKind.INVESTIGATED``."""
-        return EventKind.INVESTIGATED
-
 
 @attrs.frozen(kw_only=True)
-class Paused:
+class Paused(_Event):
     """Work waits on someone else; clocks whose rule allows it stop.
 
     Attributes:
@@ -261,39 +234,23 @@ class Paused:
         note: What is awaited.
     """
 
-    complaint_id: str = attrs.field(validator=_ID)
-    at: datetime = attrs.field(validator=aware())
-    by: str = attrs.field(validator=_ID)
     reason: PauseReason
     note: str | None = attrs.field(default=None, validator=_NOTE)
 
-    @property
-    def kind(self) -> EventKind:
-        """``EventKind.PAUSED``."""
-        return EventKind.PAUSED
-
 
 @attrs.frozen(kw_only=True)
-class Resumed:
+class Resumed(_Event):
     """Work resumes after a pause; the complaint returns to where it was.
 
     Attributes:
         note: What unblocked it.
     """
 
-    complaint_id: str = attrs.field(validator=_ID)
-    at: datetime = attrs.field(validator=aware())
-    by: str = attrs.field(validator=_ID)
     note: str | None = attrs.field(default=None, validator=_NOTE)
-
-    @property
-    def kind(self) -> EventKind:
-        """``EventKind.RESUMED``."""
-        return EventKind.RESUMED
 
 
 @attrs.frozen(kw_only=True)
-class Resolved:
+class Resolved(_Event):
     """The complaint is resolved (a resolution while paused also ends the pause).
 
     Attributes:
@@ -302,23 +259,15 @@ class Resolved:
         compensation: Money paid or credited, if any.
     """
 
-    complaint_id: str = attrs.field(validator=_ID)
-    at: datetime = attrs.field(validator=aware())
-    by: str = attrs.field(validator=_ID)
     outcome: Outcome
     note: str = attrs.field(validator=text(500))
     compensation: Money | None = attrs.field(
         default=None, validator=attrs.validators.optional(non_negative_money())
     )
 
-    @property
-    def kind(self) -> EventKind:
-        """``EventKind.RESOLVED``."""
-        return EventKind.RESOLVED
-
 
 @attrs.frozen(kw_only=True)
-class FollowedUp:
+class FollowedUp(_Event):
     """The follow-up (回访): the customer is told the outcome and gives a verdict.
 
     Attributes:
@@ -327,40 +276,24 @@ class FollowedUp:
         note: What they said.
     """
 
-    complaint_id: str = attrs.field(validator=_ID)
-    at: datetime = attrs.field(validator=aware())
-    by: str = attrs.field(validator=_ID)
     verdict: Verdict
     channel: ComplaintChannel
     note: str | None = attrs.field(default=None, validator=_NOTE)
 
-    @property
-    def kind(self) -> EventKind:
-        """``EventKind.FOLLOWED_UP``."""
-        return EventKind.FOLLOWED_UP
-
 
 @attrs.frozen(kw_only=True)
-class Reopened:
+class Reopened(_Event):
     """A resolved or followed-up complaint is opened again.
 
     Attributes:
         reason: Why (the problem came back, the customer was not satisfied…).
     """
 
-    complaint_id: str = attrs.field(validator=_ID)
-    at: datetime = attrs.field(validator=aware())
-    by: str = attrs.field(validator=_ID)
     reason: str = attrs.field(validator=text(200))
-
-    @property
-    def kind(self) -> EventKind:
-        """``EventKind.REOPENED``."""
-        return EventKind.REOPENED
 
 
 @attrs.frozen(kw_only=True)
-class Escalated:
+class Escalated(_Event):
     """The complaint is reported up (上报).
 
     Attributes:
@@ -368,35 +301,19 @@ class Escalated:
         reason: Why.
     """
 
-    complaint_id: str = attrs.field(validator=_ID)
-    at: datetime = attrs.field(validator=aware())
-    by: str = attrs.field(validator=_ID)
     to: str = attrs.field(validator=_NAME)
     reason: str = attrs.field(validator=text(200))
 
-    @property
-    def kind(self) -> EventKind:
-        """``EventKind.ESCALATED``."""
-        return EventKind.ESCALATED
-
 
 @attrs.frozen(kw_only=True)
-class Archived:
+class Archived(_Event):
     """The complaint is archived with its summary; nothing follows.
 
     Attributes:
         note: The closing summary.
     """
 
-    complaint_id: str = attrs.field(validator=_ID)
-    at: datetime = attrs.field(validator=aware())
-    by: str = attrs.field(validator=_ID)
     note: str | None = attrs.field(default=None, validator=_NOTE)
-
-    @property
-    def kind(self) -> EventKind:
-        """``EventKind.ARCHIVED``."""
-        return EventKind.ARCHIVED
 
 
 #: Any complaint event (the annotation the converter loads as a tagged union).
@@ -432,3 +349,6 @@ EVENTS: Mapping[str, type[ComplaintEvent]] = {
     EventKind.ESCALATED.value: Escalated,
     EventKind.ARCHIVED.value: Archived,
 }
+
+#: The kind of each event class.
+_KINDS: Mapping[type[_Event], EventKind] = {EVENTS[kind.value]: kind for kind in EventKind}
