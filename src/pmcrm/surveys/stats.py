@@ -29,6 +29,8 @@ from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal
 from fractions import Fraction
 
+from pmcrm.errors import InvalidValue
+
 __all__ = [
     "Z_95",
     "cronbach_alpha",
@@ -70,10 +72,17 @@ def wilson_interval(part: int, whole: int, z: Decimal = Z_95) -> tuple[Decimal, 
     the ends are rounded outwards to 6 decimals.
 
     Raises:
-        ValueError: *whole* is not positive or *part* is outside 0..*whole*.
+        InvalidValue: *whole* is not positive or *part* is outside 0..*whole*
+            (a :class:`ValueError`).
     """
     if whole <= 0 or not 0 <= part <= whole:
-        raise ValueError(f"a proportion needs 0 <= part <= whole and whole > 0: {part}/{whole}")
+        raise InvalidValue(
+            "part",
+            "invalid",
+            value=f"{part}/{whole}",
+            detail=f"a proportion needs 0 <= part <= whole and whole > 0: {part}/{whole}",
+            detail_zh=f"比例需满足 0 <= 部分 <= 总数且总数 > 0：{part}/{whole}",
+        )
     c = _CONTEXT
     n = Decimal(whole)
     p = c.divide(Decimal(part), n)
@@ -98,11 +107,17 @@ def nps(*, promoters: int, passives: int, detractors: int) -> Fraction:
     """100 × (promoters − detractors) / respondents, exactly.
 
     Raises:
-        ValueError: no respondents.
+        InvalidValue: no respondents (a :class:`ValueError`).
     """
     n = promoters + passives + detractors
     if n <= 0:
-        raise ValueError("the NPS needs at least one respondent")
+        raise InvalidValue(
+            "respondents",
+            "invalid",
+            value=n,
+            detail="the NPS needs at least one respondent",
+            detail_zh="计算 NPS 至少需要一位受访者",
+        )
     return Fraction(100 * (promoters - detractors), n)
 
 
@@ -116,7 +131,7 @@ def nps_interval(
     ``NPS ± z · 100 · √variance``, ends rounded outwards to 6 decimals.
 
     Raises:
-        ValueError: no respondents.
+        InvalidValue: no respondents (a :class:`ValueError`).
     """
     score = nps(promoters=promoters, passives=passives, detractors=detractors)
     n = promoters + passives + detractors
