@@ -85,6 +85,7 @@ from typing import Any
 
 import attrs
 
+from pmcrm import _html
 from pmcrm.errors import InvalidValue
 from pmcrm.explain import Reason, render
 from pmcrm.validators import non_negative_money, of_type, text
@@ -451,11 +452,11 @@ class PricedBill:
         net: Sum of the lines' net amounts; ``original - discount``.
     """
 
-    bill: Bill
-    policy: PricingPolicy
-    rates: tuple[Rate, ...]
-    rules: tuple[tuple[DiscountRule, ...], ...]
-    discounts: tuple[Decimal, ...]
+    bill: Bill = attrs.field(repr=False)
+    policy: PricingPolicy = attrs.field(repr=False)
+    rates: tuple[Rate, ...] = attrs.field(repr=False)
+    rules: tuple[tuple[DiscountRule, ...], ...] = attrs.field(repr=False)
+    discounts: tuple[Decimal, ...] = attrs.field(repr=False)
     original: Money
     discount: Money
     net: Money
@@ -477,6 +478,10 @@ class PricedBill:
     def explain(self, lang: Lang | str = Lang.EN) -> str:
         """The itemised explanation in *lang*, one statement per line."""
         return render(self.reasons(), lang)
+
+    def _repr_html_(self) -> str:
+        """The lines, the discounts and the totals as HTML, in zh and en, for notebooks."""
+        return _priced_html(self)
 
 
 def priced_lines(priced: PricedBill) -> tuple[PricedLine, ...]:
@@ -795,3 +800,47 @@ def price_bills(
     pricer = _Pricer(rules, policy)
     for bill in bills:
         yield pricer.price(bill)
+
+
+# --- rich display ---------------------------------------------------------------------
+
+
+def _priced_html(priced: PricedBill) -> str:
+    rows = tuple(
+        (
+            str(number),
+            item.line.category,
+            item.line.description,
+            str(item.original),
+            str(item.rate),
+            str(item.discount),
+            str(item.net),
+            Label(zh=_sources(item.rules, Lang.ZH), en=_sources(item.rules, Lang.EN)),
+        )
+        for number, item in enumerate(priced.lines, start=1)
+    )
+    return _html.render(
+        Label(zh="计价", en="Priced bill"),
+        _html.Table(
+            (
+                "#",
+                Label(zh="类别", en="Category"),
+                Label(zh="项目", en="Description"),
+                Label(zh="原价", en="Original"),
+                Label(zh="折扣率", en="Rate"),
+                Label(zh="优惠", en="Discount"),
+                Label(zh="实收", en="Net"),
+                Label(zh="折扣来源", en="Source"),
+            ),
+            rows,
+            right=(0, 3, 4, 5, 6),
+        ),
+        _html.Fields(
+            (
+                (Label(zh="原价合计", en="Original total"), str(priced.original)),
+                (Label(zh="优惠合计", en="Discount total"), str(priced.discount)),
+                (Label(zh="实收合计", en="Net total"), str(priced.net)),
+            )
+        ),
+        _html.Notes.of(priced.reasons()[-2:-1]),
+    )

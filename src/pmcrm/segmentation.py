@@ -50,6 +50,7 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
+from pmcrm import _html
 from pmcrm.customers import (
     Customer,
     CustomerKind,
@@ -243,7 +244,7 @@ class ValueScore:
     window: Period
     score: Decimal
     segment: ValueSegment
-    factors: tuple[FactorScore, ...]
+    factors: tuple[FactorScore, ...] = attrs.field(repr=False)
     high_cutoff: Decimal
     mid_cutoff: Decimal
 
@@ -254,6 +255,10 @@ class ValueScore:
     def explain(self, lang: Lang | str = Lang.EN) -> str:
         """The reasons in *lang*, one per line."""
         return "\n".join(r.text(lang) for r in self.reasons())
+
+    def _repr_html_(self) -> str:
+        """The score, its factors and the segment decision as HTML, for notebooks."""
+        return _value_score_html(self)
 
 
 def value_score_reasons(result: ValueScore) -> tuple[Reason, ...]:
@@ -699,7 +704,7 @@ class RuleMatch:
     rule: str
     label: Label
     matched: bool
-    checks: tuple[CriterionCheck, ...]
+    checks: tuple[CriterionCheck, ...] = attrs.field(repr=False)
 
     def explain(self, lang: Lang | str = Lang.EN) -> str:
         """The verdict and each check, in *lang*."""
@@ -709,6 +714,10 @@ class RuleMatch:
             else ("in" if self.matched else "not in") + f" '{self.label.en}'"
         )
         return "\n".join([verdict, *(c.reason.text(lang) for c in self.checks)])
+
+    def _repr_html_(self) -> str:
+        """The verdict and each criterion's check as HTML, in zh and en, for notebooks."""
+        return _rule_match_html(self)
 
 
 def match_rule(customer: Customer, rule: SegmentRule, as_of: date) -> RuleMatch:
@@ -724,3 +733,60 @@ def classify(
 ) -> tuple[RuleMatch, ...]:
     """The customer's outcome under each rule, in the rules' order."""
     return tuple(match_rule(customer, rule, as_of) for rule in rules)
+
+
+# --- rich display ---------------------------------------------------------------------
+
+
+def _value_score_html(result: ValueScore) -> str:
+    decision = value_score_reasons(result)[-1]
+    start, end = decision.figure("start"), decision.figure("end")
+    high, mid = decision.figure("high"), decision.figure("mid")
+    factors: list[tuple[_html.Text, ...]] = []
+    for factor in result.factors:
+        reason = factor.reason()
+        figures = (reason.figure(n) for n in ("observed", "full", "ratio", "weight"))
+        factors.append((factor.factor.label, *figures))
+    return _html.render(
+        Label(zh="客户价值评分", en="Value score"),
+        _html.Fields(
+            (
+                (Label(zh="客户", en="Customer"), result.customer_id),
+                (Label(zh="评分日", en="As of"), result.as_of.isoformat()),
+                (Label(zh="统计区间", en="Window"), f"{start} – {end}"),
+                (Label(zh="价值分", en="Score"), decision.figure("score")),
+                (Label(zh="分层", en="Segment"), result.segment.label),
+                (
+                    Label(zh="分界线", en="Cut-offs"),
+                    Label(zh=f"高端 ≥ {high}，中端 ≥ {mid}", en=f"high ≥ {high}, mid ≥ {mid}"),
+                ),
+            )
+        ),
+        _html.Table(
+            (
+                Label(zh="因素", en="Factor"),
+                Label(zh="实际", en="Observed"),
+                Label(zh="满分线", en="Full marks"),
+                Label(zh="得分率", en="Ratio"),
+                Label(zh="权重", en="Weight"),
+            ),
+            tuple(factors),
+            right=(1, 2, 3, 4),
+        ),
+        _html.Notes.of((decision,)),
+    )
+
+
+def _rule_match_html(match: RuleMatch) -> str:
+    verdict = Label(zh="属于", en="in") if match.matched else Label(zh="不属于", en="not in")
+    return _html.render(
+        Label(zh="规则细分", en="Rule-based segment"),
+        _html.Fields(
+            (
+                (Label(zh="规则", en="Rule"), match.rule),
+                (Label(zh="细分", en="Segment"), match.label),
+                (Label(zh="结果", en="Verdict"), verdict),
+            )
+        ),
+        _html.Notes.of(c.reason for c in match.checks),
+    )

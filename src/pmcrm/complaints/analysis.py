@@ -30,14 +30,15 @@ from decimal import Decimal
 
 import attrs
 
+from pmcrm import _html
 from pmcrm.calendars import TimeBase
 from pmcrm.complaints.clocks import ClockStatus, ComplaintClocks, SpanKind, clocks_of, state_at
 from pmcrm.complaints.facts import ComplaintFacts, facts
 from pmcrm.complaints.lifecycle import ComplaintState
 from pmcrm.complaints.model import RootCause
 from pmcrm.complaints.repeats import RepeatPolicy, find_repeats
-from pmcrm.complaints.sla import Metric, SlaPolicy
-from pmcrm.values import Lang, round_half_up
+from pmcrm.complaints.sla import Metric, SlaPolicy, duration_text
+from pmcrm.values import Label, Lang, round_half_up
 
 __all__ = [
     "ComplaintAnalysis",
@@ -131,7 +132,7 @@ class GroupStats:
     open: int
     reopened: Share
     repeats: Share
-    metrics: tuple[MetricStats, ...]
+    metrics: tuple[MetricStats, ...] = attrs.field(repr=False)
 
     def metric(self, metric: Metric) -> MetricStats | None:
         """The figures of *metric*, if any complaint was timed for it."""
@@ -154,12 +155,16 @@ class ComplaintAnalysis:
         categories: Categories, most frequent first.
     """
 
-    at: datetime
+    at: datetime = attrs.field(repr=_html.instant)
     overall: GroupStats
-    by_department: tuple[tuple[str, GroupStats], ...]
-    by_month: tuple[tuple[str, GroupStats], ...]
-    root_causes: tuple[tuple[RootCause, int], ...]
-    categories: tuple[tuple[str, int], ...]
+    by_department: tuple[tuple[str, GroupStats], ...] = attrs.field(repr=False)
+    by_month: tuple[tuple[str, GroupStats], ...] = attrs.field(repr=False)
+    root_causes: tuple[tuple[RootCause, int], ...] = attrs.field(repr=False)
+    categories: tuple[tuple[str, int], ...] = attrs.field(repr=False)
+
+    def _repr_html_(self) -> str:
+        """The report's tables as HTML, in zh and en, for notebooks."""
+        return _analysis_html(self)
 
 
 @attrs.frozen
@@ -276,4 +281,99 @@ def analyse(
         by_month=tuple((k, _group(v, base)) for k, v in sorted(by_month.items())),
         root_causes=tuple(sorted(causes.items(), key=lambda kv: (-kv[1], kv[0].value)))[:top],
         categories=tuple(sorted(categories.items(), key=lambda kv: (-kv[1], kv[0])))[:top],
+    )
+
+
+# --- rich display ---------------------------------------------------------------------
+
+_COUNT = Label(zh="次数", en="Count")
+
+
+def _duration(value: timedelta | None) -> _html.Text:
+    if value is None:
+        return "–"
+    return Label(zh=duration_text(value, Lang.ZH), en=duration_text(value, Lang.EN))
+
+
+def _groups(
+    name: Label, groups: tuple[tuple[str, GroupStats], ...], heading: Label
+) -> _html.Table:
+    return _html.Table(
+        (
+            name,
+            Label(zh="投诉数", en="Complaints"),
+            Label(zh="未结", en="Open"),
+            Label(zh="重开率", en="Reopened"),
+            Label(zh="重复率", en="Repeats"),
+        ),
+        tuple(
+            (key, str(g.complaints), str(g.open), g.reopened.text(), g.repeats.text())
+            for key, g in groups
+        ),
+        heading,
+        right=(1, 2, 3, 4),
+    )
+
+
+def _analysis_html(report: ComplaintAnalysis) -> str:
+    overall = report.overall
+    metrics = _html.Table(
+        (
+            Label(zh="指标", en="Metric"),
+            Label(zh="计时", en="Timed"),
+            Label(zh="按时", en="Met"),
+            Label(zh="超时", en="Breached"),
+            Label(zh="进行中", en="Running"),
+            Label(zh="按时率", en="On time"),
+            Label(zh="中位时长", en="Median"),
+            Label(zh="平均时长", en="Mean"),
+        ),
+        tuple(
+            (
+                m.metric.label,
+                str(m.timed),
+                str(m.met),
+                str(m.breached),
+                str(m.running),
+                m.on_time.text(),
+                _duration(m.median),
+                _duration(m.mean),
+            )
+            for m in overall.metrics
+        ),
+        Label(zh="时限达成", en="Time limits"),
+        right=(1, 2, 3, 4, 5, 6, 7),
+    )
+    return _html.render(
+        Label(zh="投诉分析", en="Complaint analysis"),
+        _html.Fields(
+            (
+                (Label(zh="截至", en="As of"), report.at.strftime("%Y-%m-%d %H:%M")),
+                (Label(zh="投诉数", en="Complaints"), str(overall.complaints)),
+                (Label(zh="未结", en="Open"), str(overall.open)),
+                (Label(zh="重开率", en="Reopened"), overall.reopened.text()),
+                (Label(zh="重复率", en="Repeats"), overall.repeats.text()),
+            )
+        ),
+        metrics,
+        _groups(
+            Label(zh="部门", en="Department"),
+            report.by_department,
+            Label(zh="按部门", en="By department"),
+        ),
+        _groups(
+            Label(zh="月份", en="Month"), report.by_month, Label(zh="按登记月份", en="By month")
+        ),
+        _html.Table(
+            (Label(zh="根本原因", en="Root cause"), _COUNT),
+            tuple((cause.label, str(n)) for cause, n in report.root_causes),
+            Label(zh="主要根本原因", en="Top root causes"),
+            right=(1,),
+        ),
+        _html.Table(
+            (Label(zh="类别", en="Category"), _COUNT),
+            tuple((category, str(n)) for category, n in report.categories),
+            Label(zh="主要类别", en="Top categories"),
+            right=(1,),
+        ),
     )

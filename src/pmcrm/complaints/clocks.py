@@ -39,6 +39,7 @@ from decimal import Decimal
 
 import attrs
 
+from pmcrm import _html
 from pmcrm.calendars import ContinuousTime, TimeBase
 from pmcrm.complaints.facts import ComplaintFacts, facts
 from pmcrm.complaints.lifecycle import ComplaintState, replay
@@ -53,7 +54,7 @@ from pmcrm.complaints.sla import (
     select_rule,
 )
 from pmcrm.errors import CalendarCoverageError, InvalidValue, PmcrmError
-from pmcrm.values import LabelledEnum, Lang
+from pmcrm.values import Label, LabelledEnum, Lang
 
 __all__ = [
     "ClockStatus",
@@ -135,22 +136,22 @@ class MetricClock:
     """
 
     metric: Metric
-    choice: RuleChoice
-    at: datetime
-    time_base: str
-    zone: tzinfo | None
-    start: datetime | None
-    stop: datetime | None
-    due: datetime | None
-    provisional: bool
+    choice: RuleChoice = attrs.field(repr=False)
+    at: datetime = attrs.field(repr=False)
+    time_base: str = attrs.field(repr=False)
+    zone: tzinfo | None = attrs.field(repr=False)
+    start: datetime | None = attrs.field(repr=False)
+    stop: datetime | None = attrs.field(repr=False)
+    due: datetime | None = attrs.field(repr=_html.instant)
+    provisional: bool = attrs.field(repr=False)
     elapsed: timedelta
-    paused: timedelta
-    excluded: timedelta
-    remaining: timedelta
-    overdue: timedelta
+    paused: timedelta = attrs.field(repr=False)
+    excluded: timedelta = attrs.field(repr=False)
+    remaining: timedelta = attrs.field(repr=False)
+    overdue: timedelta = attrs.field(repr=False)
     status: ClockStatus
     warning: Decimal | None
-    timeline: tuple[Span, ...]
+    timeline: tuple[Span, ...] = attrs.field(repr=False)
 
     @property
     def rule(self) -> SlaRule:
@@ -166,6 +167,10 @@ class MetricClock:
         """Why the clock reads what it does: the rule, the timeline and the verdict."""
         return "\n".join(explain_lines(self, lang))
 
+    def _repr_html_(self) -> str:
+        """The figures and the timeline as HTML, in zh and en, for notebooks."""
+        return _clock_html(self)
+
 
 @attrs.frozen(kw_only=True)
 class ComplaintClocks:
@@ -179,8 +184,8 @@ class ComplaintClocks:
     """
 
     complaint_id: str
-    at: datetime
-    clocks: tuple[MetricClock, ...]
+    at: datetime = attrs.field(repr=_html.instant)
+    clocks: tuple[MetricClock, ...] = attrs.field(repr=False)
 
     def get(self, metric: Metric) -> MetricClock | None:
         """The clock of *metric*, or ``None`` when no rule times it."""
@@ -197,6 +202,10 @@ class ComplaintClocks:
     def explain(self, lang: Lang | str = Lang.EN) -> str:
         """Every clock's explanation, one after the other."""
         return "\n\n".join(c.explain(lang) for c in self.clocks)
+
+    def _repr_html_(self) -> str:
+        """A row per clock, then each clock's timeline, as HTML, for notebooks."""
+        return _clocks_html(self)
 
 
 def state_at(state: ComplaintState, at: datetime) -> ComplaintState | None:
@@ -496,3 +505,137 @@ def explain_lines(clock: MetricClock, lang: Lang | str = Lang.EN) -> Iterator[st
     elif clock.warning is not None:
         share = f"{clock.warning * 100:.0f}%"
         yield f"  预警：已用时限的 {share}" if zh else f"  warning: {share} of the target used"
+
+
+# --- rich display ---------------------------------------------------------------------
+
+
+def _durations(value: timedelta) -> Label:
+    return Label(zh=duration_text(value, Lang.ZH), en=duration_text(value, Lang.EN))
+
+
+def _instant(instant: datetime | None, zone: tzinfo | None) -> str:
+    return "–" if instant is None else _when(instant, zone)
+
+
+def _due_text(clock: MetricClock) -> _html.Text:
+    """The due time as :func:`explain_lines` words it (``–`` for a clock not started)."""
+    if clock.start is None:
+        return "–"
+    if clock.due is None:
+        return Label(zh="（超出日历覆盖范围）", en="(past the calendar's coverage)")
+    due = _when(clock.due, clock.zone)
+    if clock.provisional:
+        return Label(zh=f"{due}（假设现在恢复）", en=f"{due} (if resumed now)")
+    return due
+
+
+def _warning_text(clock: MetricClock) -> str:
+    return "–" if clock.warning is None else f"{clock.warning * 100:.0f}%"
+
+
+def _timeline(clock: MetricClock, heading: _html.Text | None = None) -> _html.Table:
+    rows = []
+    for span in clock.timeline:
+        kind: _html.Text = span.kind.label
+        if span.kind is SpanKind.PAUSED and span.pause_reason is not None:
+            why = span.pause_reason.label
+            kind = Label(
+                zh=f"{span.kind.label.zh}（{why.zh}）", en=f"{span.kind.label.en} ({why.en})"
+            )
+        rows.append(
+            (
+                kind,
+                _when(span.start, clock.zone),
+                _when(span.end, clock.zone),
+                _durations(span.duration),
+            )
+        )
+    return _html.Table(
+        (
+            Label(zh="类型", en="Kind"),
+            Label(zh="开始", en="Start"),
+            Label(zh="结束", en="End"),
+            Label(zh="时长", en="Duration"),
+        ),
+        tuple(rows),
+        heading,
+        right=(3,),
+    )
+
+
+def _clock_html(clock: MetricClock) -> str:
+    zone = clock.zone
+    return _html.render(
+        Label(zh=f"SLA 时钟：{clock.metric.label.zh}", en=f"SLA clock: {clock.metric.label.en}"),
+        _html.Fields(
+            (
+                (Label(zh="状态", en="Status"), clock.status.label),
+                (Label(zh="到期", en="Due"), _due_text(clock)),
+                (Label(zh="时限", en="Target"), _durations(clock.target)),
+                (Label(zh="已计", en="Elapsed"), _durations(clock.elapsed)),
+                (Label(zh="剩余", en="Remaining"), _durations(clock.remaining)),
+                (Label(zh="超时", en="Overdue"), _durations(clock.overdue)),
+                (Label(zh="暂停", en="Paused"), _durations(clock.paused)),
+                (Label(zh="不计", en="Excluded"), _durations(clock.excluded)),
+                (Label(zh="预警", en="Warning"), _warning_text(clock)),
+                (Label(zh="开始", en="Start"), _instant(clock.start, zone)),
+                (Label(zh="停止", en="Stop"), _instant(clock.stop, zone)),
+                (Label(zh="读取时间", en="Read at"), _when(clock.at, zone)),
+                (Label(zh="时间基准", en="Time base"), clock.time_base),
+                (
+                    Label(zh="规则", en="Rule"),
+                    Label(zh=clock.choice.explain(Lang.ZH), en=clock.choice.explain(Lang.EN)),
+                ),
+            )
+        ),
+        *([_timeline(clock, Label(zh="计时明细", en="Timeline"))] if clock.timeline else []),
+    )
+
+
+def _clocks_html(clocks: ComplaintClocks) -> str:
+    summary = _html.Table(
+        (
+            Label(zh="指标", en="Metric"),
+            Label(zh="状态", en="Status"),
+            Label(zh="时限", en="Target"),
+            Label(zh="已计", en="Elapsed"),
+            Label(zh="剩余", en="Remaining"),
+            Label(zh="超时", en="Overdue"),
+            Label(zh="到期", en="Due"),
+            Label(zh="预警", en="Warning"),
+        ),
+        tuple(
+            (
+                c.metric.label,
+                c.status.label,
+                _durations(c.target),
+                _durations(c.elapsed),
+                _durations(c.remaining),
+                _durations(c.overdue),
+                _due_text(c),
+                _warning_text(c),
+            )
+            for c in clocks.clocks
+        ),
+        right=(2, 3, 4, 5),
+    )
+    timelines = (
+        _timeline(
+            c,
+            Label(zh=f"{c.metric.label.zh}：计时明细", en=f"{c.metric.label.en}: timeline"),
+        )
+        for c in clocks.clocks
+        if c.timeline
+    )
+    return _html.render(
+        Label(zh="SLA 时钟", en="SLA clocks"),
+        _html.Fields(
+            (
+                (Label(zh="投诉", en="Complaint"), clocks.complaint_id),
+                (Label(zh="读取时间", en="Read at"), _when(clocks.at, None)),
+            )
+        ),
+        summary,
+        *timelines,
+    )

@@ -38,6 +38,7 @@ from typing import Any, NoReturn
 
 import attrs
 
+from pmcrm import _html
 from pmcrm.errors import InvalidValue, ValidationError
 from pmcrm.surveys.instrument import Instrument, ItemRole, Scale, scale_bounds
 from pmcrm.surveys.responses import Answer, Response, check_response, is_integer
@@ -233,10 +234,10 @@ class SurveyScores:
 
     instrument: str
     respondents: int
-    items: tuple[ItemScore, ...]
-    dimensions: tuple[DimensionScore, ...]
+    items: tuple[ItemScore, ...] = attrs.field(repr=False)
+    dimensions: tuple[DimensionScore, ...] = attrs.field(repr=False)
     weighting: Weighting
-    csi: Fraction | None
+    csi: Fraction | None = attrs.field(repr=_html.approx)
     csat: Proportion | None
     nps: NpsScore | None
 
@@ -261,6 +262,10 @@ class SurveyScores:
             if dimension.code == code:
                 return dimension
         raise InvalidValue("dimension", "reference", value=code, what="dimension", what_zh="维度")
+
+    def _repr_html_(self) -> str:
+        """The headline figures, the dimension and the item tables as HTML, for notebooks."""
+        return _scores_html(self)
 
 
 class _Complete:
@@ -692,4 +697,112 @@ def _summarise(
         csi=csi,
         csat=csat,
         nps=nps_score,
+    )
+
+
+# --- rich display ---------------------------------------------------------------------
+
+
+def _percent(value: Fraction | Decimal) -> str:
+    """A share (0 to 1) in percent, half up to 0.1."""
+    return _html.tenths(Fraction(value) * 100)
+
+
+def _csat_text(csat: Proportion | None) -> _html.Text:
+    interval = None if csat is None else csat.interval()
+    if csat is None or interval is None:
+        return "–"
+    share, (low, high) = f"{csat.percent()}%", (_percent(end) for end in interval)
+    return Label(
+        zh=f"{share}（95% Wilson 区间 {low}% 至 {high}%；n = {csat.whole}）",
+        en=f"{share} (95% Wilson CI {low}% to {high}%; n = {csat.whole})",
+    )
+
+
+def _nps_text(score: NpsScore | None) -> _html.Text:
+    if score is None:
+        return "–"
+    shown = _html.tenths(score.score, signed=True)
+    low, high = (_html.tenths(end, signed=True) for end in score.interval())
+    p, m, d = score.promoters, score.passives, score.detractors
+    return Label(
+        zh=f"{shown}（95% 置信区间 {low} 至 {high}；n = {score.n}：推荐者 {p}，中立者 {m}，"
+        f"贬损者 {d}）",
+        en=f"{shown} (95% CI {low} to {high}; n = {score.n}: {p} promoters, {m} passives, "
+        f"{d} detractors)",
+    )
+
+
+def _scores_html(scores: SurveyScores) -> str:
+    tenths = _html.tenths
+    dimensions = tuple(
+        (
+            d.label,
+            f"{_percent(d.weight)}%",
+            tenths(d.score_100),
+            tenths(d.importance, 2),
+            tenths(d.gap, 2, signed=d.gap is not None),
+            tenths(d.alpha, 2),
+            str(d.complete),
+            str(d.items),
+        )
+        for d in scores.dimensions
+    )
+    items = tuple(
+        (
+            i.code,
+            str(i.n),
+            str(i.missing),
+            str(i.na),
+            tenths(i.mean, 2),
+            tenths(i.score_100),
+            "–" if i.n == 0 else f"{i.csat.percent()}%",
+            tenths(i.importance, 2),
+            tenths(i.gap, 2, signed=i.gap is not None),
+        )
+        for i in scores.items
+    )
+    return _html.render(
+        Label(zh="满意度测评得分", en="Survey scores"),
+        _html.Fields(
+            (
+                (Label(zh="问卷", en="Instrument"), scores.instrument),
+                (Label(zh="答卷数", en="Respondents"), str(scores.respondents)),
+                (Label(zh="权重来源", en="Weighting"), scores.weighting.label),
+                ("CSI", f"{tenths(scores.csi)} / 100"),
+                ("CSAT", _csat_text(scores.csat)),
+                ("NPS", _nps_text(scores.nps)),
+            )
+        ),
+        _html.Table(
+            (
+                Label(zh="维度", en="Dimension"),
+                Label(zh="权重", en="Weight"),
+                Label(zh="得分", en="Score"),
+                Label(zh="重要性", en="Importance"),
+                Label(zh="差距", en="Gap"),
+                Label(zh="信度 α", en="Alpha"),
+                Label(zh="完整样本", en="Complete"),
+                Label(zh="题数", en="Items"),
+            ),
+            dimensions,
+            Label(zh="维度得分（0–100）", en="Dimension scores (0–100)"),
+            right=(1, 2, 3, 4, 5, 6, 7),
+        ),
+        _html.Table(
+            (
+                Label(zh="题目", en="Item"),
+                "n",
+                Label(zh="缺答", en="Missing"),
+                Label(zh="不适用", en="N/A"),
+                Label(zh="均值", en="Mean"),
+                Label(zh="得分", en="Score"),
+                Label(zh="满意率", en="CSAT"),
+                Label(zh="重要性", en="Importance"),
+                Label(zh="差距", en="Gap"),
+            ),
+            items,
+            Label(zh="题目得分", en="Item scores"),
+            right=(1, 2, 3, 4, 5, 6, 7, 8),
+        ),
     )

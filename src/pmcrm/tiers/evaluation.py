@@ -40,6 +40,7 @@ from typing import Any
 
 import attrs
 
+from pmcrm import _html
 from pmcrm.customers import Customer, ServiceNeed
 from pmcrm.errors import CurrencyMismatch, InvalidValue
 from pmcrm.explain import Reason
@@ -96,6 +97,10 @@ class TierDecision:
     rank: int
     decided_by: int | None
 
+    def _repr_html_(self) -> str:
+        """The decision as an HTML table, for notebooks."""
+        return _decision_html(self)
+
 
 @attrs.frozen(kw_only=True)
 class TierCheck:
@@ -128,7 +133,7 @@ class TierExplanation:
 
     decision: TierDecision
     label: Label
-    checks: tuple[TierCheck, ...]
+    checks: tuple[TierCheck, ...] = attrs.field(repr=False)
 
     def reasons(self) -> tuple[Reason, ...]:
         """The verdict on each tier checked, then the decision."""
@@ -167,6 +172,10 @@ class TierExplanation:
         lines.append(self.reasons()[-1].text(lang))
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        """The decision and its trace as HTML, in zh and en, for notebooks."""
+        return _explanation_html(self)
+
 
 @attrs.frozen(kw_only=True)
 class ApplicationDecision:
@@ -189,8 +198,8 @@ class ApplicationDecision:
     requested_label: Label
     granted: bool
     qualifying: str
-    check: ConditionResult
-    missing: tuple[Reason, ...]
+    check: ConditionResult = attrs.field(repr=False)
+    missing: tuple[Reason, ...] = attrs.field(repr=False)
 
     def explain(self, lang: Lang | str = Lang.EN) -> str:
         """The verdict, the figures and what is missing, in *lang*."""
@@ -204,6 +213,10 @@ class ApplicationDecision:
         lines = [head, *self.check.lines(lang, 1)]
         lines.extend("  " + m.text(lang) for m in self.missing)
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """The verdict, the figures and what is missing as HTML, in zh and en, for notebooks."""
+        return _application_html(self)
 
 
 # --- the tree (reference) evaluation -------------------------------------------------
@@ -522,4 +535,65 @@ def apply_for(
         qualifying=decision.tier,
         check=result,
         missing=() if granted else result.shortfalls(),
+    )
+
+
+# --- rich display ---------------------------------------------------------------------
+
+_CUSTOMER = Label(zh="客户", en="Customer")
+_AS_OF = Label(zh="评定日", en="As of")
+_TIER = Label(zh="等级", en="Tier")
+_RANK = Label(zh="排位（0 为最高）", en="Rank (0 = highest)")
+
+
+def _decision_html(decision: TierDecision) -> str:
+    part = "–" if decision.decided_by is None else str(decision.decided_by)
+    return _html.render(
+        Label(zh="等级评定", en="Tier decision"),
+        _html.Fields(
+            (
+                (_CUSTOMER, decision.customer_id),
+                (_AS_OF, decision.as_of.isoformat()),
+                (_TIER, decision.tier),
+                (_RANK, str(decision.rank)),
+                (Label(zh="决定条件（序号）", en="Decided by (part index)"), part),
+            )
+        ),
+    )
+
+
+def _explanation_html(explanation: TierExplanation) -> str:
+    decision = explanation.decision
+    return _html.render(
+        Label(zh="等级评定说明", en="Tier explanation"),
+        _html.Fields(
+            (
+                (_CUSTOMER, decision.customer_id),
+                (_AS_OF, decision.as_of.isoformat()),
+                (_TIER, explanation.label),
+                (_RANK, str(decision.rank)),
+            )
+        ),
+        _html.Notes.from_text(explanation.explain(Lang.ZH), explanation.explain(Lang.EN)),
+    )
+
+
+def _application_html(application: ApplicationDecision) -> str:
+    verdict = (
+        Label(zh="批准", en="granted")
+        if application.granted
+        else Label(zh="不予批准", en="refused")
+    )
+    return _html.render(
+        Label(zh="等级申请", en="Tier application"),
+        _html.Fields(
+            (
+                (_CUSTOMER, application.customer_id),
+                (_AS_OF, application.as_of.isoformat()),
+                (Label(zh="申请等级", en="Requested"), application.requested_label),
+                (Label(zh="结果", en="Outcome"), verdict),
+                (Label(zh="符合等级", en="Qualifies for"), application.qualifying),
+            )
+        ),
+        _html.Notes.from_text(application.explain(Lang.ZH), application.explain(Lang.EN)),
     )

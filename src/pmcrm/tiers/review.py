@@ -30,6 +30,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import YEARLY, rrule
 
+from pmcrm import _html
 from pmcrm.customers import Customer, arrears_outstanding
 from pmcrm.errors import InvalidValue
 from pmcrm.explain import Reason
@@ -258,14 +259,18 @@ class ReviewOutcome:
     to_tier: str
     from_label: Label
     to_label: Label
-    notice: DowngradeNotice | None
-    record: MemberRecord
-    reasons: tuple[Reason, ...]
+    notice: DowngradeNotice | None = attrs.field(repr=False)
+    record: MemberRecord = attrs.field(repr=False)
+    reasons: tuple[Reason, ...] = attrs.field(repr=False)
 
     def explain(self, lang: Lang | str = Lang.EN) -> str:
         """The action and its reasons, in *lang*."""
         head = f"{self.action.text(lang)}: {self.from_label.get(lang)} → {self.to_label.get(lang)}"
         return "\n".join([head, *(r.text(lang) for r in self.reasons)])
+
+    def _repr_html_(self) -> str:
+        """The action, the notice and the reasons as HTML, in zh and en, for notebooks."""
+        return _outcome_html(self)
 
 
 # --- triggers ------------------------------------------------------------------------
@@ -665,3 +670,42 @@ def _stepped(
 
 def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day)  # noqa: DTZ001 - rrule works on naive dates here
+
+
+# --- rich display ---------------------------------------------------------------------
+
+
+def _outcome_html(outcome: ReviewOutcome) -> str:
+    rows: list[tuple[_html.Text, _html.Text]] = [
+        (Label(zh="客户", en="Customer"), outcome.customer_id),
+        (Label(zh="评审日", en="Review day"), outcome.on.isoformat()),
+        (Label(zh="结果", en="Action"), outcome.action.label),
+        (Label(zh="原等级", en="From"), outcome.from_label),
+        (Label(zh="新等级", en="To"), outcome.to_label),
+    ]
+    notice = outcome.notice
+    if notice is not None:
+        issued, effective = notice.issued_on.isoformat(), notice.effective_on.isoformat()
+        rows.append(
+            (
+                Label(zh="降级通知", en="Downgrade notice"),
+                Label(
+                    zh=f"{issued} 发出，{effective} 生效",
+                    en=f"issued {issued}, effective {effective}",
+                ),
+            )
+        )
+        rows.append(
+            (
+                Label(zh="通知原因", en="Causes"),
+                Label(
+                    zh="、".join(c.label.zh for c in notice.causes),
+                    en=", ".join(c.label.en for c in notice.causes),
+                ),
+            )
+        )
+    return _html.render(
+        Label(zh="定期评审", en="Periodic review"),
+        _html.Fields(tuple(rows)),
+        _html.Notes.of(outcome.reasons),
+    )
