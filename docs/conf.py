@@ -17,12 +17,13 @@ import builtins
 import doctest as _doctest
 import enum
 import importlib
+import re
 import sys
 from importlib.metadata import version as _version
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # importing conf.py (pytest does) must not need Sphinx
-    from docutils.nodes import Element
+    from docutils.nodes import Element, Text, document
     from sphinx.addnodes import pending_xref
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
@@ -43,6 +44,9 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",
     "sphinx.ext.doctest",
+    # Collapsible worked answers in the tutorials (``.. dropdown::``); the
+    # doctest builder still finds and runs the examples inside them.
+    "sphinx_design",
 ]
 
 exclude_patterns = ["_build"]
@@ -113,7 +117,7 @@ nitpick_ignore_regex = [
     # and their attributes (``str.format``).
     (r"py:.*", _BUILTINS + r"(\..*)?"),
     # Two external names that reach Sphinx unqualified: ``Decimal`` inside the
-    # string type alias ``pmcrm.cli.Json`` (``Section.data``), and
+    # string type alias ``pmcrm.cli.demo.Json`` (``Section.data``), and
     # ``InvalidArgument`` (hypothesis.errors) in the "Raises:" sections of
     # pmcrm.strategies.
     (r"py:class", r"Decimal"),
@@ -237,8 +241,80 @@ def _resolve_reexport(
     )
 
 
+# Chinese is written without spaces, but the paragraphs of a reST source are
+# wrapped lines, and a browser may show a line break between two Chinese
+# characters as a space (CSS leaves that to the browser; Chromium does).  The
+# line breaks between two CJK characters (ideographs, CJK and full-width
+# punctuation, curly quotes, dashes) are removed from running text, never from
+# code or literal blocks.  A break next to a Latin letter or a digit stays: it
+# shows as the space Chinese typography puts there.
+
+_CJK = re.compile(r"[\u2014\u2018-\u201f\u2026\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def _is_cjk(char: str) -> bool:
+    return _CJK.fullmatch(char) is not None
+
+
+def _unwrapped(texts: list[str], index: int) -> str:
+    """``texts[index]`` without its line breaks between two CJK characters.
+
+    The characters around a break at either end of the string are taken from
+    the neighbouring strings of the same paragraph.
+    """
+    text = texts[index]
+    out = []
+    for position, char in enumerate(text):
+        if char == "\n":
+            before = text[position - 1] if position else texts[index - 1][-1:] if index else ""
+            after = (
+                text[position + 1]
+                if position + 1 < len(text)
+                else texts[index + 1][:1]
+                if index + 1 < len(texts)
+                else ""
+            )
+            if _is_cjk(before) and _is_cjk(after):
+                continue
+        out.append(char)
+    return "".join(out)
+
+
+def _join_cjk_lines(_app: Sphinx, doctree: document) -> None:
+    """Remove the line breaks between two CJK characters of running text."""
+    from docutils import nodes  # noqa: PLC0415 - importing conf.py must not need docutils
+
+    runs: dict[int, list[Text]] = {}
+    for text in doctree.findall(nodes.Text):
+        block = text.parent
+        if block is None or any(
+            isinstance(a, (nodes.FixedTextElement, nodes.literal))
+            for a in [block, *_ancestors(block)]
+        ):
+            continue
+        while isinstance(block, nodes.Inline) and block.parent is not None:
+            block = block.parent
+        runs.setdefault(id(block), []).append(text)
+    for run in runs.values():
+        texts = [str(t) for t in run]
+        for index, node in enumerate(run):
+            if "\n" in texts[index]:
+                joined = _unwrapped(texts, index)
+                if joined != texts[index]:
+                    node.parent.replace(node, nodes.Text(joined))
+
+
+def _ancestors(node: Element) -> list[Element]:
+    found = []
+    while node.parent is not None:
+        node = node.parent
+        found.append(node)
+    return found
+
+
 def setup(app: Sphinx) -> None:
     """Connect the hooks above."""
+    app.connect("doctree-read", _join_cjk_lines)
     app.connect("missing-reference", _resolve_reexport)
     # napoleon runs at the default priority, 500: save before it, restore after.
     app.connect("autodoc-process-docstring", _save_constant_comment, priority=400)
