@@ -1,4 +1,8 @@
-"""The public surface: ``__all__``, docstrings, version and purity of the domain modules."""
+"""The public surface: ``__all__``, docstrings, version and purity of the domain modules.
+
+The public-API list itself (every public name, checked against deprecations)
+is ``tests/test_public_api.py``.
+"""
 
 import ast
 import importlib
@@ -9,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import pmcrm
+from test_public_api import public_api
 
 SRC = Path(pmcrm.__file__).parent
 
@@ -23,7 +28,16 @@ PUBLIC_MODULES = [
     "pmcrm.serialization",
     "pmcrm.strategies",
     "pmcrm.sample",
+    "pmcrm.deprecation",
+    "pmcrm.batch",
+    "pmcrm.batch.benefits",
+    "pmcrm.batch.complaints",
+    "pmcrm.batch.summaries",
+    "pmcrm.batch.surveys",
+    "pmcrm.batch.tiers",
     "pmcrm.cli",
+    "pmcrm.cli.demo",
+    "pmcrm.cli.jobs",
     "pmcrm.tiers",
     "pmcrm.tiers.conditions",
     "pmcrm.tiers.policy",
@@ -59,9 +73,25 @@ PUBLIC_MODULES = [
     "pmcrm.surveys.charts",
 ]
 
-#: Modules that may touch files, the terminal or the clock.
-EDGE_MODULES = {"cli.py", "__main__.py", "sample.py"}
+#: Modules that may touch files, the terminal or the clock: every file of the
+#: command line (``src/pmcrm/cli/``), ``__main__.py`` and ``sample.py``.
+EDGE_PACKAGES = {"cli"}
+EDGE_MODULES = {"__main__.py", "sample.py"}
 BANNED_IMPORTS = {"os", "io", "pathlib", "socket", "subprocess", "random", "time", "logging"}
+
+
+def test_public_modules_are_every_module_without_a_private_part() -> None:
+    """PUBLIC_MODULES lists exactly the modules the public-API list is built from.
+
+    ``scripts/public_api.py`` walks ``pmcrm`` and keeps every module with no
+    ``_``-prefixed part; a new public module must be added here on purpose.
+    """
+    walked = set(public_api.public_modules())
+    assert {"add to PUBLIC_MODULES": [], "not a public module": []} == {
+        "add to PUBLIC_MODULES": sorted(walked - set(PUBLIC_MODULES)),
+        "not a public module": sorted(set(PUBLIC_MODULES) - walked),
+    }
+    assert len(set(PUBLIC_MODULES)) == len(PUBLIC_MODULES)
 
 
 @pytest.mark.parametrize("name", PUBLIC_MODULES)
@@ -113,9 +143,23 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
+def _is_edge(path: Path) -> bool:
+    relative = path.relative_to(SRC)
+    return relative.parts[0] in EDGE_PACKAGES or relative.as_posix() in EDGE_MODULES
+
+
+def test_every_command_line_file_is_edge() -> None:
+    """Every file under ``src/pmcrm/cli/`` counts as edge, nested packages included."""
+    assert _is_edge(SRC / "cli" / "__init__.py")
+    assert _is_edge(SRC / "cli" / "jobs" / "_io.py")
+    assert _is_edge(SRC / "__main__.py")
+    assert not _is_edge(SRC / "values.py")
+    assert not _is_edge(SRC / "complaints" / "sample.py")
+
+
 @pytest.mark.parametrize(
     "path",
-    sorted(p for p in SRC.rglob("*.py") if p.name not in EDGE_MODULES),
+    sorted(p for p in SRC.rglob("*.py") if not _is_edge(p)),
     ids=lambda p: str(p.relative_to(SRC)),
 )
 def test_domain_modules_import_no_io(path: Path) -> None:

@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pmcrm.errors import InvalidValue, ValidationError
+from pmcrm.sample import sample_survey
 from pmcrm.surveys import (
     Answer,
     DimensionDef,
@@ -23,6 +24,7 @@ from pmcrm.surveys import (
     Response,
     Scale,
     Segment,
+    Weighting,
     score_survey,
 )
 from pmcrm.surveys.ipa import (
@@ -39,6 +41,7 @@ from pmcrm.surveys.ipa import (
     pair_sums,
     pearson,
     quadrant_of,
+    score_and_place,
 )
 from pmcrm.values import Label
 
@@ -322,6 +325,26 @@ def test_one_pass_equals_two_passes(survey: tuple[Instrument, list[Response]]) -
         **lines,
     )
     assert expected == ipa_from_responses(instrument, iter(responses), importance=derived, **lines)
+
+
+def test_score_and_place_returns_the_scores_too() -> None:
+    """``score_and_place`` gives ``score_survey``'s scores (with its weighting) and the IPA."""
+    survey = sample_survey()
+    instrument, responses = survey.instrument, survey.responses
+    lines: dict[str, Crosshair] = {
+        "importance_line": Crosshair.mean(),
+        "satisfaction_line": Crosshair.mean(),
+    }
+    for source in ImportanceSource:
+        scores, result = score_and_place(
+            instrument,
+            iter(responses),
+            importance=source,
+            weighting=Weighting.IMPORTANCE,
+            **lines,
+        )
+        assert score_survey(instrument, responses, weighting=Weighting.IMPORTANCE) == scores
+        assert ipa_from_responses(instrument, responses, importance=source, **lines) == result
 
 
 @given(

@@ -94,6 +94,7 @@ repair  Repairs       91.67         50.00  urgent improvement
 lobby   Lobby         33.33         91.67  secondary advantage
 """
 
+import itertools
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import (
@@ -108,11 +109,12 @@ from fractions import Fraction
 
 import attrs
 
+from pmcrm import _html
 from pmcrm.errors import InvalidValue, ValidationError
 from pmcrm.explain import Reason
 from pmcrm.surveys.instrument import Instrument, Item, ItemRole, recode
 from pmcrm.surveys.responses import Response, check_response
-from pmcrm.surveys.scoring import ItemScore, SurveyScores, score_survey, to_100
+from pmcrm.surveys.scoring import ItemScore, SurveyScores, Weighting, score_survey, to_100
 from pmcrm.validators import at_least
 from pmcrm.values import Label, LabelledEnum, Lang, round_half_up
 
@@ -131,6 +133,7 @@ __all__ = [
     "pair_sums",
     "pearson",
     "quadrant_of",
+    "score_and_place",
 ]
 
 #: The private context of the derived-importance square root: 34 digits, half to even.
@@ -492,11 +495,11 @@ class IpaResult:
 
     instrument: str
     importance: ImportanceSource
-    importance_crosshair: Crosshair
-    satisfaction_crosshair: Crosshair
-    importance_line: Fraction | None
-    satisfaction_line: Fraction | None
-    items: tuple[IpaItem, ...]
+    importance_crosshair: Crosshair = attrs.field(repr=False)
+    satisfaction_crosshair: Crosshair = attrs.field(repr=False)
+    importance_line: Fraction | None = attrs.field(repr=_html.approx)
+    satisfaction_line: Fraction | None = attrs.field(repr=_html.approx)
+    items: tuple[IpaItem, ...] = attrs.field(repr=False)
 
     @property
     def placed(self) -> tuple[IpaItem, ...]:
@@ -530,6 +533,10 @@ class IpaResult:
     def table(self, lang: Lang | str = Lang.EN) -> str:
         """The result as aligned text in *lang*: the lines used, then one row per item."""
         return "\n".join(_table(self, Lang(lang)))
+
+    def _repr_html_(self) -> str:
+        """The lines used, the quadrants and the item table as HTML, for notebooks."""
+        return _result_html(self)
 
 
 def _show(value: Fraction | None, places: int) -> str:
@@ -836,16 +843,46 @@ def ipa_from_responses(
     For derived importance the pair sums are gathered while
     :func:`~pmcrm.surveys.scoring.score_survey` reads the responses: each
     response is added after the scorer has taken it (and checked it), so
-    the responses are read once and never held.
+    the responses are read once and never held.  :func:`score_and_place`
+    also returns the scores.
 
     Raises:
         ValidationError: a response breaks the instrument.
         InvalidValue: as :func:`ipa`; derived importance on an instrument
             without an overall-satisfaction item.
     """
+    _, result = score_and_place(
+        instrument,
+        responses,
+        importance=importance,
+        importance_line=importance_line,
+        satisfaction_line=satisfaction_line,
+    )
+    return result
+
+
+def score_and_place(
+    instrument: Instrument,
+    responses: Iterable[Response],
+    *,
+    importance: ImportanceSource,
+    importance_line: Crosshair,
+    satisfaction_line: Crosshair,
+    weighting: Weighting = Weighting.DECLARED,
+) -> tuple[SurveyScores, IpaResult]:
+    """The scores of *responses* and the items placed, in one streaming pass.
+
+    As :func:`ipa_from_responses`, also returning the
+    :class:`~pmcrm.surveys.scoring.SurveyScores` (with *weighting*, as
+    :func:`~pmcrm.surveys.scoring.score_survey`).
+
+    Raises:
+        ValidationError: a response breaks the instrument.
+        InvalidValue: as :func:`ipa` and :func:`~pmcrm.surveys.scoring.score_survey`.
+    """
     if importance is ImportanceSource.STATED:
-        scores = score_survey(instrument, responses)
-        return ipa(
+        scores = score_survey(instrument, responses, weighting=weighting)
+        return scores, ipa(
             instrument,
             scores,
             importance=importance,
@@ -859,12 +896,77 @@ def ipa_from_responses(
             yield response
             pairs.add(response)
 
-    scores = score_survey(instrument, feed())
-    return ipa(
+    scores = score_survey(instrument, feed(), weighting=weighting)
+    return scores, ipa(
         instrument,
         scores,
         importance=importance,
         importance_line=importance_line,
         satisfaction_line=satisfaction_line,
         pairs=pairs.result(),
+    )
+
+
+# --- rich display ---------------------------------------------------------------------
+
+
+def _where(item: IpaItem) -> Label:
+    """The item's quadrant, or why it has none, as :meth:`IpaResult.table` words it."""
+    if item.quadrant is not None:
+        return item.quadrant.label
+    assert item.unplaced is not None  # noqa: S101 - unplaced items carry a cause
+    return Label(
+        zh="未放入：" + item.unplaced.label.zh, en="not placed: " + item.unplaced.label.en
+    )
+
+
+def _result_html(result: IpaResult) -> str:
+    zh, en = (list(itertools.islice(_table(result, lang), 2)) for lang in (Lang.ZH, Lang.EN))
+    places = _places(result.importance)
+    items = tuple(
+        (
+            item.code,
+            item.text,
+            _show(item.importance, places),
+            _show(item.satisfaction, 2),
+            _where(item),
+        )
+        for item in result.items
+    )
+    quadrants = tuple(
+        (q.label, str(len(found)), ", ".join(i.code for i in found) or "–")
+        for q in Quadrant
+        for found in (result.quadrant(q),)
+    )
+    return _html.render(
+        Label(zh="重要性-满意度分析（四分图）", en="Importance–satisfaction analysis"),
+        _html.Fields(
+            (
+                (Label(zh="问卷", en="Instrument"), result.instrument),
+                (Label(zh="重要性来源", en="Importance"), result.importance.label),
+            )
+        ),
+        _html.Notes(tuple(zip(zh, en, strict=True)), Label(zh="分界线", en="Crosshairs")),
+        _html.Table(
+            (
+                Label(zh="象限", en="Quadrant"),
+                Label(zh="题数", en="Items"),
+                Label(zh="题目", en="Codes"),
+            ),
+            quadrants,
+            Label(zh="各象限", en="Quadrants"),
+            right=(1,),
+        ),
+        _html.Table(
+            (
+                Label(zh="题目", en="Item"),
+                Label(zh="内容", en="Text"),
+                Label(zh="重要性", en="Importance"),
+                Label(zh="满意度", en="Satisfaction"),
+                Label(zh="象限", en="Quadrant"),
+            ),
+            items,
+            Label(zh="各题", en="Items"),
+            right=(2, 3),
+        ),
     )
