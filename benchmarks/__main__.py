@@ -30,6 +30,8 @@ BENCHMARKS = (
     "D3",
     "F1",
     "F2",
+    "K1",
+    "K2",
     "V1",
     "V2",
 )
@@ -47,6 +49,7 @@ def _versions() -> str:
 
 def _runners(cfg: Config) -> dict[str, Callable[[], Section]]:
     from benchmarks import (
+        bench_batch,
         bench_calendar,
         bench_care,
         bench_complaints,
@@ -77,6 +80,8 @@ def _runners(cfg: Config) -> dict[str, Callable[[], Section]]:
         "D3": lambda: bench_calendar.run_d3(cfg),
         "F1": lambda: bench_complaints.run_f1(cfg),
         "F2": lambda: bench_complaints.run_f2(cfg),
+        "K1": lambda: bench_batch.run_k1(cfg),
+        "K2": lambda: bench_batch.run_k2(cfg),
         "V1": lambda: bench_surveys.run_v1(cfg),
         "V2": lambda: bench_surveys.run_v2(cfg),
     }

@@ -291,6 +291,30 @@ def test_plain(value: Any, expected: Any) -> None:
     assert expected == plain(value)
 
 
+class _Text(str):
+    """A subclass of ``str`` (as numpy's ``str_`` is)."""
+
+
+class _Amount(Decimal):
+    """A subclass of ``Decimal``."""
+
+
+class _Day(date):
+    """A subclass of ``date``."""
+
+
+class _Span(timedelta):
+    """A subclass of ``timedelta``."""
+
+
+def test_plain_reads_subclasses_as_their_base() -> None:
+    """Values of subclasses take the same form as their base type's."""
+    assert plain(_Text("x")) == "x"
+    assert plain(_Amount("1.50")) == "1.50"
+    assert plain(_Day(2026, 11, 23)) == "2026-11-23"
+    assert plain(_Span(minutes=90)) == "PT1H30M"
+
+
 def test_plain_refuses_other_values_as_a_bug() -> None:
     """A value with no plain form is a TypeError (a kernel bug), not a rejected row."""
     with pytest.raises(TypeError, match="Fraction is not a plain result value"):

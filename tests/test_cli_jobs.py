@@ -1,6 +1,7 @@
 """The job commands' shared machinery, ``pmcrm sample-files`` and ``pmcrm review``."""
 
 import argparse
+import collections
 import contextlib
 import csv
 import io
@@ -763,3 +764,47 @@ def test_a_count_is_a_whole_number_from_1(text: str) -> None:
     with pytest.raises(argparse.ArgumentTypeError, match="invalid count"):
         _args.count(text)
     assert _args.count("7") == 7
+
+
+def test_a_result_out_of_order_gets_no_line_rather_than_a_wrong_one() -> None:
+    """Results come in row order; one that does not is given no line, never another's."""
+    pending: collections.deque[tuple[int, int, Any]] = collections.deque(
+        [(0, 2, "a"), (1, 3, "b"), (2, 5, "c")]
+    )
+    assert _io._source(pending, 1) == (3, "b")
+    assert _io._source(pending, 0) == (None, None)
+    assert _io._source(pending, 2) == (5, "c")
+    assert _io._source(pending, 7) == (None, None)
+    assert not pending
+
+
+def test_an_id_less_event_inside_a_bad_complaint_keeps_the_lines_in_order(
+    samples: Path, tmp_path: Path
+) -> None:
+    """An event without a complaint id before a complaint's bad event: both rejected, in order."""
+    lines = (samples / "events.jsonl").read_text("utf-8").splitlines()
+    orphan = json.loads(lines[1])
+    del orphan["complaint_id"]
+    bad = json.loads(lines[2])
+    bad["at"] = "later"
+    events = tmp_path / "events.jsonl"
+    events.write_text(
+        "\n".join([lines[0], json.dumps(orphan), json.dumps(bad), *lines[3:]]) + "\n", "utf-8"
+    )
+    dead = tmp_path / "dead.jsonl"
+    args = [
+        "clocks",
+        str(events),
+        "--policy",
+        str(samples / "sla.json"),
+        "--calendar",
+        str(samples / "calendar.json"),
+        "--at",
+        AT,
+        "-o",
+        str(tmp_path / "c.jsonl"),
+        "--rejects",
+        str(dead),
+    ]
+    assert main(args) == _io.EXIT_REJECTED
+    assert [(d["line"], d["key"]) for d in _jsonl(dead)] == [(2, None), (3, "TS-2026-0001")]

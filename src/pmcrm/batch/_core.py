@@ -8,7 +8,7 @@ import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Any, Final, TypeVar
@@ -121,6 +121,14 @@ class Schema:
     """
 
     columns: tuple[Column, ...]
+    _names: tuple[str, ...] = attrs.field(init=False, repr=False, eq=False)
+    _name_set: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        # Frozen: set once here; every record a kernel builds reads them.
+        names = tuple(c.name for c in self.columns)
+        object.__setattr__(self, "_names", names)
+        object.__setattr__(self, "_name_set", frozenset(names))
 
     def column(self, name: str) -> Column:
         """The column called *name*.
@@ -136,11 +144,13 @@ class Schema:
     @property
     def names(self) -> tuple[str, ...]:
         """The column names, in order."""
-        return tuple(c.name for c in self.columns)
+        return self._names
 
     def empty(self, row: int) -> Record:
         """A record for *row* with every column ``None``."""
-        return dict.fromkeys(self.names) | {"row": row}
+        record: Record = dict.fromkeys(self._names)
+        record["row"] = row
+        return record
 
 
 def make_schema(*columns: Column) -> Schema:
@@ -216,19 +226,43 @@ def accepted(schema: Schema, row: int, values: Mapping[str, Any]) -> Record:
             the kernel: deliberately not a pmcrm error, so that
             ``guarded`` lets it through rather than rejecting the row).
     """
-    unknown = set(values) - set(schema.names)
-    if unknown:
-        raise ValueError(f"columns not in the schema: {sorted(unknown)}")
-    return schema.empty(row) | dict(values) | {"status": OK}
+    if not values.keys() <= schema._name_set:
+        unknown = sorted(set(values) - schema._name_set)
+        raise ValueError(f"columns not in the schema: {unknown}")
+    record = schema.empty(row)
+    record.update(values)
+    record["status"] = OK
+    return record
 
 
 # --- plain values ---------------------------------------------------------------------
 
 
+def _decimal_text(value: Decimal) -> str:
+    return f"{value:f}"
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+#: The plain form of the commonest result types, by exact type.
+_PLAIN: Final[dict[type, Callable[[Any], Any]]] = {
+    str: _same,
+    int: _same,
+    bool: _same,
+    type(None): _same,
+    Decimal: _decimal_text,
+    date: date.isoformat,
+    datetime: datetime.isoformat,
+    timedelta: iso_duration,
+}
+
+
 def plain(value: Any) -> Any:
     """A result value as a JSON-ready one (see :data:`COLUMN_TYPES`).
 
-    >>> from datetime import date, timedelta
+    >>> from datetime import date, datetime, timedelta
     >>> from decimal import Decimal
     >>> plain(Decimal("1.50")), plain(date(2026, 11, 23)), plain(timedelta(hours=2, minutes=30))
     ('1.50', '2026-11-23', 'PT2H30M')
@@ -238,6 +272,9 @@ def plain(value: Any) -> Any:
             deliberately not a pmcrm error, so that ``guarded`` lets it
             through rather than rejecting the row).
     """
+    exact = _PLAIN.get(type(value))
+    if exact is not None:  # the common types, by one lookup
+        return exact(value)
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, Decimal):

@@ -267,6 +267,8 @@ def _event(
     faults: list[ReportEntry] = []
     for key, cell in record.items():
         value = cell
+        if value is None:  # a null cell of a wide table: a field this kind lacks
+            continue
         if key in _OBJECT_COLUMNS or not isinstance(value, str):
             try:
                 value = from_engine(value)
@@ -346,22 +348,28 @@ def _replay_fault(error: PmcrmError, rows: list[int]) -> tuple[int, tuple[Report
     return rows[0], entries_of(error)
 
 
-def _finish(run: _Run) -> Iterator[tuple[int, ComplaintState] | Record]:
+def _outcome(run: _Run) -> tuple[int, ComplaintState] | Record:
     keys = {"complaint_id": run.complaint_id}
     if run.seen_at is not None:
-        yield rejected(STATE_SCHEMA, run.first_row, [_reappeared(run)], **keys)
-    elif run.bad_rows:
+        return rejected(STATE_SCHEMA, run.first_row, [_reappeared(run)], **keys)
+    if run.bad_rows:
         more = [_others(run.bad_rows[1:])] if len(run.bad_rows) > 1 else []
-        yield rejected(STATE_SCHEMA, run.bad_rows[0], [*run.faults, *more], **keys)
-    else:
-        try:
-            state = replay(run.events)
-        except PmcrmError as exc:
-            row, entries = _replay_fault(exc, run.rows)
-            yield rejected(STATE_SCHEMA, row, entries, **keys)
-        else:
-            yield run.first_row, state
-    yield from run.orphans
+        return rejected(STATE_SCHEMA, run.bad_rows[0], [*run.faults, *more], **keys)
+    try:
+        state = replay(run.events)
+    except PmcrmError as exc:
+        row, entries = _replay_fault(exc, run.rows)
+        return rejected(STATE_SCHEMA, row, entries, **keys)
+    return run.first_row, state
+
+
+def _row_of(item: tuple[int, ComplaintState] | Record) -> int:
+    return item[0] if isinstance(item, tuple) else int(item["row"])
+
+
+def _finish(run: _Run) -> Iterator[tuple[int, ComplaintState] | Record]:
+    """The complaint's outcome and the id-less events met meanwhile, in row order."""
+    yield from sorted([_outcome(run), *run.orphans], key=_row_of)
 
 
 def _orphan(converter: PmcrmConverter, row: int, record: Mapping[str, Any]) -> Record:
@@ -401,9 +409,7 @@ def complaint_states(
         events reappear after another complaint's, at the first row of the
         reappearance (the earlier run was processed as it stood); and one
         for each event without a readable complaint id, at its row, with
-        ``complaint_id`` null.  Rows come in input order of each outcome's
-        row, except that the refusal of an id-less event comes after the
-        complaint whose events surround it.
+        ``complaint_id`` null.  Outcomes come in the order of their rows.
 
     The monthly analysis over an event file, its refusals set aside:
 

@@ -375,7 +375,7 @@ class _DeadLetters:
         self.first: str | None = None
 
     def write(
-        self, line: int, key: str | None, errors: Sequence[ReportEntry], raw: Any, lang: Lang
+        self, line: int | None, key: str | None, errors: Sequence[ReportEntry], raw: Any, lang: Lang
     ) -> None:
         if self.out is None:
             self.out = _open_output(self.path, self.stack)
@@ -445,6 +445,20 @@ def _summary(
     return text
 
 
+def _source(pending: deque[tuple[int, int, Any]], position: int) -> tuple[int | None, Any]:
+    """The line and raw input of the record at *position*; forget the records before it.
+
+    Kernels yield their results in the order of their rows, so the records
+    before *position* have all had theirs.  (A position not pending — a
+    kernel out of order — gives no line rather than a wrong one.)
+    """
+    while pending and pending[0][0] < position:
+        pending.popleft()
+    if pending and pending[0][0] == position:
+        return pending[0][1], pending[0][2]
+    return None, None
+
+
 def run_job(name: str, args: argparse.Namespace, build: Callable[[Lang], Job]) -> int:
     """Run the job *build* makes (after loading its configuration); return the exit code.
 
@@ -489,10 +503,7 @@ def run_job(name: str, args: argparse.Namespace, build: Callable[[Lang], Job]) -
                     yield row.record
 
             for result in job.kernel(records()):
-                position = result["row"]
-                while pending and pending[0][0] < position:
-                    pending.popleft()
-                _, line, raw = pending[0]
+                line, raw = _source(pending, result["row"])
                 if result["status"] == OK:
                     writer.write(result | {"line": line})
                 else:
@@ -624,9 +635,7 @@ def run_summary(name: str, args: argparse.Namespace, build: Callable[[Lang], Sum
                     if isinstance(item, tuple):
                         yield item[1]
                         continue
-                    while pending and pending[0][0] < item["row"]:
-                        pending.popleft()
-                    _, line, raw = pending[0]
+                    line, raw = _source(pending, item["row"])
                     errors = list(report_of(item["errors"]))
                     dead.write(line, item[summary.key], errors, raw, lang)
 
