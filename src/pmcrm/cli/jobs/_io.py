@@ -375,7 +375,12 @@ class _DeadLetters:
         self.first: str | None = None
 
     def write(
-        self, line: int | None, key: str | None, errors: Sequence[ReportEntry], raw: Any, lang: Lang
+        self,
+        line: int | None,
+        key: str | None,
+        errors: Sequence[ReportEntry],
+        raw: Any,
+        lang: Lang,
     ) -> None:
         if self.out is None:
             self.out = _open_output(self.path, self.stack)
