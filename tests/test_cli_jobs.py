@@ -21,7 +21,6 @@ from pmcrm.cli.jobs import _args, _io
 from pmcrm.cli.jobs._files import csv_header, to_flat, toml_text
 from pmcrm.cli.jobs._sample_files import FILES
 from pmcrm.complaints import CategoryCatalogue, analyse
-from pmcrm.errors import MissingDependency
 from pmcrm.sample import (
     sample_benefits,
     sample_calendar,
@@ -30,7 +29,7 @@ from pmcrm.sample import (
     sample_tier_policy,
 )
 from pmcrm.serialization import structure, unstructure
-from pmcrm.surveys import Weighting, charts
+from pmcrm.surveys import Weighting
 from pmcrm.surveys.ipa import Crosshair, ImportanceSource, score_and_place
 from pmcrm.tiers import TierPolicy
 
@@ -711,10 +710,8 @@ def test_score_chart_problems(
     assert main(args) == _io.EXIT_IO
     assert "无法写入" in capsys.readouterr().err
 
-    def missing(lang: object) -> object:
-        raise MissingDependency("matplotlib", "plot")
-
-    monkeypatch.setattr(charts, "chart_language", missing)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # not installed
+    args += ["--lang", "en"]  # English needs no CJK font, but matplotlib all the same
     assert main(args) == _io.EXIT_USAGE
     assert "matplotlib" in capsys.readouterr().err
 

@@ -422,6 +422,7 @@ def test_without_matplotlib_every_function_names_the_extra(
         lambda: dimension_chart(scores),
         cjk_font,
         lambda: chart_language("zh"),
+        lambda: chart_language("en"),
     ):
         with pytest.raises(MissingDependency) as info:
             call()

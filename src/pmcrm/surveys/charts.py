@@ -133,8 +133,10 @@ def chart_language(lang: Lang | str = Lang.EN) -> Lang:
     falls back to English without one.
 
     Raises:
-        MissingDependency: matplotlib is not installed.
+        MissingDependency: matplotlib is not installed (in either language:
+            a caller can ask before it does any work).
     """
+    _matplotlib()
     return _style(lang)[0]
 
 
