@@ -32,7 +32,7 @@ import attrs
 
 from pmcrm import _html
 from pmcrm.calendars import TimeBase
-from pmcrm.complaints.clocks import ClockStatus, ComplaintClocks, SpanKind, clocks_of, state_at
+from pmcrm.complaints.clocks import ClockStatus, MetricClock, SpanKind, clocks_of, state_at
 from pmcrm.complaints.facts import ComplaintFacts, facts
 from pmcrm.complaints.lifecycle import ComplaintState
 from pmcrm.complaints.model import RootCause
@@ -169,8 +169,15 @@ class ComplaintAnalysis:
 
 @attrs.frozen
 class _Row:
+    """What the analysis keeps of one complaint: its facts and each clock's outcome.
+
+    The clocks themselves (rules, timelines) are read once and dropped, so
+    memory grows by about a complaint's facts per complaint, not by its
+    clocks.
+    """
+
     facts: ComplaintFacts
-    clocks: ComplaintClocks
+    measures: tuple[tuple[Metric, ClockStatus, timedelta | None], ...]
     repeat: bool
     month: str
 
@@ -179,24 +186,33 @@ def _counted(clock_spans: Iterable[tuple[datetime, datetime]], base: TimeBase) -
     return sum((base.between(a, b) for a, b in clock_spans), _ZERO)
 
 
-def _group(rows: list[_Row], base: TimeBase | None) -> GroupStats:
+def _measure(
+    clock: MetricClock, base: TimeBase | None
+) -> tuple[Metric, ClockStatus, timedelta | None]:
+    """A clock's metric, status and (once stopped) its counted time, measured on *base*."""
+    if clock.stop is None:
+        return clock.metric, clock.status, None
+    if base is None:
+        return clock.metric, clock.status, clock.elapsed
+    spans = [(s.start, s.end) for s in clock.timeline if s.kind is SpanKind.COUNTED]
+    return clock.metric, clock.status, _counted(spans, base)
+
+
+def _group(rows: list[_Row]) -> GroupStats:
     per_metric: dict[Metric, list[int]] = {}
     times: dict[Metric, list[timedelta]] = defaultdict(list)
     for row in rows:
-        for clock in row.clocks.clocks:
-            counts = per_metric.setdefault(clock.metric, [0, 0, 0, 0])
+        for metric, status, time in row.measures:
+            counts = per_metric.setdefault(metric, [0, 0, 0, 0])
             counts[0] += 1
-            if clock.status is ClockStatus.MET:
+            if status is ClockStatus.MET:
                 counts[1] += 1
-            elif clock.status is ClockStatus.BREACHED:
+            elif status is ClockStatus.BREACHED:
                 counts[2] += 1
-            elif clock.status is not ClockStatus.NOT_STARTED:
+            elif status is not ClockStatus.NOT_STARTED:
                 counts[3] += 1
-            if clock.stop is not None:
-                spans = [(s.start, s.end) for s in clock.timeline if s.kind is SpanKind.COUNTED]
-                times[clock.metric].append(
-                    clock.elapsed if base is None else _counted(spans, base)
-                )
+            if time is not None:
+                times[metric].append(time)
     metrics = []
     for metric in Metric:
         if metric not in per_metric:
@@ -250,6 +266,7 @@ def analyse(
         business_times: Measure the times on *calendar* (the default), or,
             when false, each on its own rule's time base.
     """
+    base = calendar if business_times else None
     rows: list[_Row] = []
     for state in states:
         if state.registration.at > at:
@@ -260,7 +277,8 @@ def analyse(
         clocks = clocks_of(f, policy, at, calendar=calendar)
         zone = getattr(calendar, "timezone", None)
         local = f.registered_at if zone is None else f.registered_at.astimezone(zone)
-        rows.append(_Row(facts=f, clocks=clocks, repeat=False, month=f"{local:%Y-%m}"))
+        measures = tuple(_measure(clock, base) for clock in clocks.clocks)
+        rows.append(_Row(facts=f, measures=measures, repeat=False, month=f"{local:%Y-%m}"))
     findings = {
         finding.complaint_id: finding.is_repeat
         for finding in find_repeats((r.facts for r in rows), repeat_policy or RepeatPolicy())
@@ -271,14 +289,13 @@ def analyse(
     for row in rows:
         by_department[row.facts.department or UNASSIGNED].append(row)
         by_month[row.month].append(row)
-    base = calendar if business_times else None
     causes = Counter(r.facts.root_cause for r in rows if r.facts.root_cause is not None)
     categories = Counter(r.facts.category for r in rows)
     return ComplaintAnalysis(
         at=at,
-        overall=_group(rows, base),
-        by_department=tuple((k, _group(v, base)) for k, v in sorted(by_department.items())),
-        by_month=tuple((k, _group(v, base)) for k, v in sorted(by_month.items())),
+        overall=_group(rows),
+        by_department=tuple((k, _group(v)) for k, v in sorted(by_department.items())),
+        by_month=tuple((k, _group(v)) for k, v in sorted(by_month.items())),
         root_causes=tuple(sorted(causes.items(), key=lambda kv: (-kv[1], kv[0].value)))[:top],
         categories=tuple(sorted(categories.items(), key=lambda kv: (-kv[1], kv[0])))[:top],
     )
