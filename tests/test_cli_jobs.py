@@ -32,6 +32,7 @@ from pmcrm.serialization import structure, unstructure
 from pmcrm.surveys import Weighting
 from pmcrm.surveys.ipa import Crosshair, ImportanceSource, score_and_place
 from pmcrm.tiers import TierPolicy
+from pmcrm.values import Lang
 
 AS_OF = "2026-11-23"
 
@@ -805,3 +806,21 @@ def test_an_id_less_event_inside_a_bad_complaint_keeps_the_lines_in_order(
     ]
     assert main(args) == _io.EXIT_REJECTED
     assert [(d["line"], d["key"]) for d in _jsonl(dead)] == [(2, None), (3, "TS-2026-0001")]
+
+
+def test_a_summary_forgets_each_row_once_it_is_through(tmp_path: Path) -> None:
+    """Good values let the rows before them go: what is pending never grows with the input."""
+    pending: collections.deque[tuple[int, int, Any]] = collections.deque()
+    dead = _io._DeadLetters(tmp_path / "dead.jsonl", contextlib.ExitStack())
+    sizes = []
+
+    def items() -> Any:
+        for position in range(1000):
+            pending.append((position, position + 2, f"raw {position}"))
+            sizes.append(len(pending))
+            yield position, f"value {position}"
+
+    values = list(_io._good(items(), pending, dead, "key", Lang.EN))
+    assert values == [f"value {n}" for n in range(1000)]
+    assert max(sizes) <= 2
+    assert dead.count == 0

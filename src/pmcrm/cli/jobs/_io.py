@@ -597,6 +597,27 @@ def _write_tables(
     return written
 
 
+def _good(
+    items: Iterable[tuple[int, Any] | Record],
+    pending: deque[tuple[int, int, Any]],
+    dead: _DeadLetters,
+    key: str,
+    lang: Lang,
+) -> Iterator[Any]:
+    """The good values of a validated stream; each refused one goes to the dead letters.
+
+    Every item, good or refused, lets the rows before it go from *pending*,
+    so memory stays flat however long the input.
+    """
+    for item in items:
+        if isinstance(item, tuple):
+            _source(pending, item[0])
+            yield item[1]
+            continue
+        line, raw = _source(pending, item["row"])
+        dead.write(line, item[key], list(report_of(item["errors"])), raw, lang)
+
+
 def run_summary(name: str, args: argparse.Namespace, build: Callable[[Lang], Summary]) -> int:
     """Run the summary *build* makes; return the exit code.
 
@@ -635,16 +656,8 @@ def run_summary(name: str, args: argparse.Namespace, build: Callable[[Lang], Sum
                     position += 1
                     yield row.record
 
-            def good() -> Iterator[Any]:
-                for item in summary.validate(records()):
-                    if isinstance(item, tuple):
-                        yield item[1]
-                        continue
-                    line, raw = _source(pending, item["row"])
-                    errors = list(report_of(item["errors"]))
-                    dead.write(line, item[summary.key], errors, raw, lang)
-
-            tables = summary.summarise(good())
+            good = _good(summary.validate(records()), pending, dead, summary.key, lang)
+            tables = summary.summarise(good)
             written = _write_tables(tables, args, out_fmt, lang, stack)
         except CommandError as exc:
             print(f"pmcrm {name}: {exc.text(lang)}", file=sys.stderr)
