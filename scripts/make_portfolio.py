@@ -52,7 +52,12 @@ def bills(count: int) -> Iterator[dict[str, Any]]:
 
 
 def events(count: int) -> Iterator[dict[str, Any]]:
-    """Whole complaints, renamed per copy, until *count* events (the last one cut short)."""
+    """Whole complaints, renamed per copy, until *count* events (whole complaints only).
+
+    Each copy gets its own complaint id, customer and unit, so repeats are
+    found as often as in the sample (copies of one customer's complaints
+    would all repeat one another).
+    """
     stories: dict[str, list[dict[str, Any]]] = {}
     for event in _events():
         stories.setdefault(event["complaint_id"], []).append(event)
@@ -63,7 +68,12 @@ def events(count: int) -> Iterator[dict[str, Any]]:
             if written + len(story) > count:
                 return
             for event in story:
-                yield event | {"complaint_id": f"TS-G{copy:07d}"}
+                renamed = event | {"complaint_id": f"TS-G{copy:07d}"}
+                if "customer_id" in event:  # each copy another customer's, in another unit
+                    renamed["customer_id"] = f"{event['customer_id']}-{copy}"
+                if event.get("unit"):
+                    renamed["unit"] = f"{event['unit']}-{copy}"
+                yield renamed
             written += len(story)
 
 
