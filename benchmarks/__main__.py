@@ -34,6 +34,9 @@ BENCHMARKS = (
     "K2",
     "V1",
     "V2",
+    "L1",
+    "L2",
+    "L3",
 )
 
 
@@ -56,6 +59,7 @@ def _runners(cfg: Config) -> dict[str, Callable[[], Section]]:
         bench_import,
         bench_memory,
         bench_pricing,
+        bench_scaling,
         bench_segmentation,
         bench_serialization,
         bench_surveys,
@@ -84,6 +88,9 @@ def _runners(cfg: Config) -> dict[str, Callable[[], Section]]:
         "K2": lambda: bench_batch.run_k2(cfg),
         "V1": lambda: bench_surveys.run_v1(cfg),
         "V2": lambda: bench_surveys.run_v2(cfg),
+        "L1": lambda: bench_scaling.run_l1(cfg),
+        "L2": lambda: bench_scaling.run_l2(cfg),
+        "L3": lambda: bench_scaling.run_l3(cfg),
     }
 
 

@@ -1,4 +1,4 @@
-"""Shared test configuration: Hypothesis profiles.
+"""Shared test configuration: Hypothesis profiles and the purity guard.
 
 Profiles: ``dev`` (quick, the default), ``ci`` (Hypothesis' own ``ci``
 profile, which it loads whenever ``CI`` is set, extended rather than
@@ -9,6 +9,8 @@ or the ``PMCRM_HYPOTHESIS_PROFILE`` environment variable.
 import os
 
 from hypothesis import HealthCheck, settings
+
+pytest_plugins = ["purity_guard"]
 
 settings.register_profile("dev", max_examples=50, deadline=None)
 settings.register_profile(

@@ -331,6 +331,19 @@ def test_grant_windows_clip_tier_entitlements() -> None:
     assert "plants" not in [e.code for e in entitlement_history("C-1", short, CATALOGUE)]
     late = (TierSpell(tier="gold", since=date(2026, 7, 1)),)
     assert ["vip_channel", "fee"] == [e.code for e in entitlement_history("C-1", late, CATALOGUE)]
+    # A grant that ends on the day the spell starts leaves an empty span: no entitlement.
+    on_its_end = (TierSpell(tier="gold", since=date(2026, 6, 1)),)
+    assert ["vip_channel", "fee"] == [
+        e.code for e in entitlement_history("C-1", on_its_end, CATALOGUE)
+    ]
+
+
+def test_entitlements_belong_to_the_customer_asked_about() -> None:
+    """Tier entitlements and grants alike carry the customer id they were computed for."""
+    grants = (ManualGrant(customer_id="C-7", benefit=HOTLINE, starts_on=date(2026, 3, 1)),)
+    held = entitlement_history("C-7", HISTORY, CATALOGUE, grants=grants)
+    assert {"C-7"} == {e.customer_id for e in held}
+    assert "hotline" == held[-1].code
 
 
 def test_manual_grants_and_promotions() -> None:
@@ -390,6 +403,35 @@ def test_spells_and_grants_are_checked() -> None:
             starts_on=date(2026, 1, 1),
             ends_on=date(2026, 1, 1),
         )
+
+
+def test_spell_and_grant_refusals_echo_the_value_and_its_path() -> None:
+    """A spell ending on its first day and a grant sourced from a tier are refused in full."""
+    with pytest.raises(InvalidValue) as empty:
+        TierSpell(tier="gold", since=date(2026, 1, 1), until=date(2026, 1, 1))
+    assert ("'until' must be after 'since': '2026-01-01'", ".until") == (
+        empty.value.message_en,
+        empty.value.subpath,
+    )
+    with pytest.raises(InvalidValue) as tier:
+        ManualGrant(
+            customer_id="C-1", benefit=HOTLINE, source=Source.TIER, starts_on=date(2026, 1, 1)
+        )
+    assert "'source' must be one of manual, promotion: 'tier'" == tier.value.message_en
+
+
+def test_overlapping_spells_are_reported_with_the_day_and_the_rule() -> None:
+    """The refusal names the later spell's first day and the bound it broke."""
+    overlapping = (
+        TierSpell(tier="gold", since=date(2025, 1, 1), until=date(2026, 1, 2)),
+        TierSpell(tier="platinum", since=date(2026, 1, 1)),
+    )
+    with pytest.raises(InvalidValue) as info:
+        entitlement_history("C-1", overlapping, CATALOGUE)
+    assert (
+        "'since' must be after 'the previous spell's until': '2026-01-01'",
+        "[1].since",
+    ) == (info.value.message_en, info.value.subpath)
 
 
 def test_history_and_grants_round_trip() -> None:

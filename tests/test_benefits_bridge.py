@@ -145,6 +145,21 @@ def test_same_code_held_twice_counts_the_latest() -> None:
         )
 
 
+def test_same_code_started_the_same_day_counts_the_one_held_last() -> None:
+    """A tie on the start day goes to the later of the two in *held* (a grant after the tier)."""
+    tier_held = held_by_tier(Grant(benefit=fee("fee", 5)), since=date(2026, 11, 1))
+    same_day = Entitlement(
+        customer_id="C-1",
+        benefit=fee("fee", 9),
+        source=Source.PROMOTION,
+        start=date(2026, 11, 1),
+        end=None,
+        anchor=date(2026, 11, 1),
+    )
+    assert ["9%"] == [str(r.rate) for r in discount_rules((*tier_held, same_day), AS_OF)]
+    assert ["5%"] == [str(r.rate) for r in discount_rules((same_day, *tier_held), AS_OF)]
+
+
 def test_source_labels_name_the_tier_and_the_benefit() -> None:
     """The rule's source, shown in a priced bill's explanation, says where it comes from."""
     held = held_by_tier(Grant(benefit=services("wash", 20, "car_wash")), tier="platinum")

@@ -309,3 +309,29 @@ def test_complaint_board_with_a_due_time_past_the_calendar(
     rows = [line for line in section_lines(out, "Complaint board") if line.startswith("TS-")]
     last = rows[10].split()
     assert ("TS-2026-0046", "paused", "–*") == (last[0], last[5], last[8])
+
+
+def test_repeats_name_at_most_max_listed_and_say_how_many_more() -> None:
+    """With ``max_listed=1`` a repeat names its latest earlier complaint and counts the rest."""
+    complaints = sample_complaints()
+    policy = attrs.evolve(complaints.repeat_policy, max_listed=1)
+    demo = Demo.build(
+        sample_portfolio()[:1],
+        sample_config(),
+        as_of=date(2026, 11, 23),
+        tier_policy=sample_tier_policy(),
+        members=sample_members(),
+        lang=Lang.EN,
+        complaints=attrs.evolve(complaints, repeat_policy=policy),
+    )
+    section = section_complaints(demo)
+    rows = cast(dict[str, Any], section.data["repeats"])["rows"]
+    assert all(len(r["earlier"]) == 1 <= r["earlier_count"] for r in rows)
+    cut = [r for r in rows if r["earlier_count"] > 1]
+    assert cut, "the sample has a complaint that repeats two earlier ones"
+    for row in cut:
+        line = next(x for x in section.lines if x.startswith(f"{row['complaint_id']} repeats "))
+        more = row["earlier_count"] - 1
+        assert line.startswith(
+            f"{row['complaint_id']} repeats {row['earlier'][0]} and {more} more ("
+        )

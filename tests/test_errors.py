@@ -131,6 +131,13 @@ MESSAGES = [
         "'area' 不能超过更高等级 'platinum' 的门槛 50000：'60000'",
     ),
     (
+        "max_depth",
+        None,
+        {"bound": 32},
+        "'area' is nested too deeply: at most 32 levels",
+        "'area' 嵌套过深：最多 32 层",
+    ),
+    (
         "invalid",
         None,
         {"detail": "TypeError"},

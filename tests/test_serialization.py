@@ -39,7 +39,7 @@ from pmcrm.customers import (
     ServicePurchase,
     YearlyFee,
 )
-from pmcrm.errors import PmcrmError, ValidationError, ValidationReport
+from pmcrm.errors import PmcrmError, ReportEntry, ValidationError, ValidationReport
 from pmcrm.serialization import (
     Limits,
     PmcrmConverter,
@@ -803,6 +803,7 @@ REPEAT_POLICIES = st.builds(
     window=st.integers(1, 400).map(lambda d: timedelta(days=d)),
     keys=st.lists(st.sampled_from(RepeatKey), min_size=1, unique=True).map(tuple),
     rectification_threshold=st.integers(2, 10),
+    max_listed=st.integers(1, 10_000),
 )
 WORKING_HOURS = st.builds(
     lambda day, start, length: WorkingHours(
@@ -1133,3 +1134,50 @@ def test_classes_the_fast_path_cannot_build_load_through_cattrs() -> None:
     assert converter.load({}, WithFactory) == WithFactory()
     assert converter.load({"tags": ["a"]}, WithFactory) == WithFactory(tags=("a",))
     assert converter.load({"name": "x"}, WithHiddenField) == WithHiddenField(name="x")
+
+
+# --- a fault at a key the input leaves out -----------------------------------------
+
+
+def test_a_cross_field_fault_at_a_defaulted_key_is_reported_where_the_input_has_it() -> None:
+    """An answer with neither score nor na: the rule faults ``score``, which the input lacks."""
+    from pmcrm.surveys.responses import Answer
+
+    with pytest.raises(ValidationError) as error:
+        serialization.structure({"item": "q1"}, Answer)
+    [entry] = error.value.report
+    assert (entry.path, entry.code) == ("$", "invalid")
+    assert entry.message_en.startswith("'score' is invalid: an answer has exactly one")
+    assert entry.message_zh.startswith("'score' 无效")
+    # Given, the same key is where the fault is.
+    with pytest.raises(ValidationError) as given:
+        serialization.structure({"item": "q1", "score": None}, Answer)
+    assert [e.path for e in given.value.report] == ["$.score"]
+
+
+ENTRY = ReportEntry(path="", code="invalid", message_zh="甲", message_en="a")
+
+
+@pytest.mark.parametrize(
+    ("path", "code", "data", "reported"),
+    [
+        ("$.a.b", "invalid", {"a": {}}, "$.a"),  # b left out
+        ("$.a.b.c", "invalid", {"a": {}}, "$.a"),  # deeper: the nearest object the input has
+        ("$.a", "invalid", {}, "$"),
+        ("$.a[1].b", "range", {"a": [{}, {"c": 1}]}, "$.a[1]"),
+        ("$.a.b", "missing", {"a": {}}, "$.a.b"),  # names the key to add: kept
+        ("$.a.b", "invalid", {"a": {"b": None}}, "$.a.b"),  # present, even null
+        ("$", "invalid", 3, "$"),
+        ("$.a['x y'].b", "invalid", {"a": {"x y": {}}}, "$.a['x y'].b"),  # quoted: kept
+        ("$.a.b", "invalid", {"a": "text"}, "$.a.b"),  # not an object: kept
+        ("$.a[2]", "invalid", {"a": [1]}, "$.a[2]"),  # no such item: kept
+        ("$.a[0]", "invalid", {"a": {"0": 1}}, "$.a[0]"),  # not an array: kept
+    ],
+)
+def test_an_entry_moves_only_off_a_key_the_input_lacks(
+    path: str, code: str, data: Any, reported: str
+) -> None:
+    """Only an absent key moves an entry; its code and messages stay."""
+    entry = attrs.evolve(ENTRY, path=path, code=code)
+    moved = serialization._in_input(entry, data)
+    assert moved == attrs.evolve(entry, path=reported)

@@ -6,7 +6,7 @@ implementation (numpy, scipy).
 """
 
 import math
-from decimal import Decimal, localcontext
+from decimal import ROUND_DOWN, Decimal, localcontext
 from fractions import Fraction
 
 import numpy as np
@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats as scipy_stats  # type: ignore[import-untyped]
 
+from pmcrm.errors import InvalidValue
 from pmcrm.surveys import Z_95, cronbach_alpha, decimal, nps, nps_interval, wilson_interval
 from survey_strategies import alpha_by_definition
 
@@ -45,6 +46,15 @@ def test_decimal_rounds_half_to_even(
     assert expected == str(shown)
 
 
+def test_decimal_ignores_the_ambient_decimal_context() -> None:
+    """A caller's context (3 digits, rounding down) changes neither the digits nor the rounding."""
+    with localcontext() as context:
+        context.prec = 3
+        context.rounding = ROUND_DOWN
+        shown = (decimal(Fraction(200, 3)), decimal(Fraction(7, 8), D("0.01")))
+    assert (D("66.666667"), D("0.88")) == shown
+
+
 # --- Wilson ------------------------------------------------------------------------
 
 
@@ -71,6 +81,20 @@ def test_wilson_interval_refuses_impossible_proportions(part: int, whole: int) -
     """A proportion needs 0 <= part <= whole and whole > 0."""
     with pytest.raises(ValueError, match=rf"0 <= part <= whole and whole > 0: {part}/{whole}"):
         wilson_interval(part, whole)
+
+
+def test_wilson_interval_refusal_names_the_field_and_the_rule_in_both_languages() -> None:
+    """The refusal names ``part``, echoes ``part/whole`` and explains the rule in zh and en."""
+    with pytest.raises(InvalidValue) as refused:
+        wilson_interval(3, 2)
+    error = refused.value
+    assert (
+        "part",
+        "invalid",
+        "'3/2'",
+        "'part' is invalid: a proportion needs 0 <= part <= whole and whole > 0: 3/2",
+        "'part' 无效：比例需满足 0 <= 部分 <= 总数且总数 > 0：3/2",
+    ) == (error.field, error.code, error.params["value"], error.message_en, error.message_zh)
 
 
 @st.composite
@@ -160,6 +184,9 @@ def test_intervals_ignore_the_ambient_decimal_context() -> None:
         (0, 0, 4, Fraction(-100)),
         (0, 9, 0, Fraction(0)),
         (2, 0, 1, Fraction(100, 3)),
+        (1, 0, 0, Fraction(100)),
+        (0, 1, 0, Fraction(0)),
+        (0, 0, 1, Fraction(-100)),
     ],
 )
 def test_nps_hand_computed(
@@ -175,6 +202,20 @@ def test_nps_needs_respondents() -> None:
         nps(promoters=0, passives=0, detractors=0)
     with pytest.raises(ValueError, match="at least one respondent"):
         nps_interval(promoters=0, passives=0, detractors=0)
+
+
+def test_nps_refusal_names_the_field_and_the_rule_in_both_languages() -> None:
+    """The refusal names ``respondents``, echoes the count and explains the rule in zh and en."""
+    with pytest.raises(InvalidValue) as refused:
+        nps(promoters=0, passives=0, detractors=0)
+    error = refused.value
+    assert (
+        "respondents",
+        "invalid",
+        "0",
+        "'respondents' is invalid: the NPS needs at least one respondent",
+        "'respondents' 无效：计算 NPS 至少需要一位受访者",
+    ) == (error.field, error.code, error.params["value"], error.message_en, error.message_zh)
 
 
 def test_nps_interval_hand_computed() -> None:
@@ -292,6 +333,14 @@ def test_alpha_with_no_respondents_is_undefined() -> None:
         )
         is None
     )
+
+
+def test_alpha_refuses_item_sums_and_squares_of_different_lengths() -> None:
+    """One sum of squares per item sum: a missing one is an error, not a shorter sum."""
+    with pytest.raises(ValueError, match="zip"):
+        cronbach_alpha(
+            k=2, n=3, item_sums=(6, 6), item_squares=(14,), total_sum=12, total_square=56
+        )
 
 
 MATRICES = st.integers(2, 6).flatmap(

@@ -194,6 +194,75 @@ def test_harmful_violations_in_the_window_trigger() -> None:
     assert review(platinum(), old, POLICY, AS_OF).notice is None
 
 
+def causes_and_reasons(rec: MemberRecord, customer: Customer | None = None) -> list[Any]:
+    """The causes present on :data:`AS_OF`, each with its reason's code, zh and en text."""
+    present = triggers(customer or platinum(), rec, POLICY, AS_OF)
+    return [(cause, r.code, r.text("zh"), r.text("en")) for cause, r in present]
+
+
+def test_a_violation_on_the_review_day_or_the_window_s_first_day_triggers() -> None:
+    """The 12-month window is (AS_OF − 12 months, AS_OF]: both of its ends count."""
+    today = record(violations=(Violation(on=AS_OF, description="d"),))
+    assert [
+        (
+            DowngradeCause.VIOLATION,
+            "review.violation",
+            "违反规定损害公司或其他业主利益：2026-11-23 有违规记录（近 12 个月内）",
+            "Rule violation causing harm: violation on 2026-11-23 (within 12 months)",
+        )
+    ] == causes_and_reasons(today)
+    first_day = record(violations=(Violation(on=date(2025, 11, 24), description="d"),))
+    assert [DowngradeCause.VIOLATION] == [c for c, *_ in causes_and_reasons(first_day)]
+
+
+def test_low_satisfaction_counts_the_review_day_and_the_first_score_s_day() -> None:
+    """A score or a refusal on the review day counts, and a refusal on the first score's day."""
+    scores = tuple(
+        SatisfactionScore(on=day, score=Decimal(s))
+        for day, s in ((date(2026, 3, 1), "40"), (date(2026, 6, 1), "55"), (AS_OF, "50"))
+    )
+    for refused_on in (AS_OF, date(2026, 3, 1)):
+        rec = record(satisfaction=scores, refusals=(CooperationRefusal(on=refused_on, note="n"),))
+        assert [DowngradeCause.LOW_SATISFACTION] == [c for c, *_ in causes_and_reasons(rec)]
+
+
+def test_not_qualifying_is_explained_in_both_languages() -> None:
+    """The reason names the tier held and the tier qualified for."""
+    lapsed = make_customer({2021: "50000", 2022: "50000", 2023: "50000"})
+    assert [
+        (
+            DowngradeCause.NOT_QUALIFIED,
+            "review.not_qualified",
+            "不再符合等级条件：当前 铂金，符合 黄金",
+            "no longer qualifies: holds Platinum, qualifies for Gold",
+        )
+    ] == causes_and_reasons(record(), lapsed)
+
+
+def test_notice_and_override_refusals_echo_the_day_and_its_path() -> None:
+    """A notice effective on its issue day and an override expiring on its start are refused."""
+    with pytest.raises(InvalidValue) as notice:
+        DowngradeNotice(
+            issued_on=AS_OF,
+            effective_on=AS_OF,
+            from_tier="platinum",
+            to_tier="gold",
+            causes=(DowngradeCause.MANUAL,),
+        )
+    with pytest.raises(InvalidValue) as expiring:
+        override(OverrideKind.RETAIN, "gold", expires_on=date(2026, 1, 1))
+    assert [
+        ("'effective_on' must be after 'issued_on': '2026-11-23'", ".effective_on"),
+        ("'expires_on' must be after 'on': '2026-01-01'", ".expires_on"),
+    ] == [(e.value.message_en, e.value.subpath) for e in (notice, expiring)]
+
+
+def test_an_override_is_active_from_its_first_day() -> None:
+    """An override given on the review day already applies."""
+    rec = record("gold", overrides=(override(OverrideKind.UPGRADE, "diamond", on=AS_OF),))
+    assert ReviewAction.UPGRADE is review(make_customer(), rec, POLICY, AS_OF).action
+
+
 def test_no_longer_qualifying_is_a_cause_and_regaining_cures_it() -> None:
     """A platinum member who stops qualifying gets a notice; qualifying again cures it."""
     lapsed = make_customer({2021: "50000", 2022: "50000", 2023: "50000"})
@@ -293,6 +362,58 @@ def test_manual_downgrade_goes_through_a_notice() -> None:
     assert (third.action, third.record.tier) == (ReviewAction.DOWNGRADE, "gold")
 
 
+def test_override_outcomes_are_dated_and_restart_the_tier() -> None:
+    """Every override outcome names the customer and the day; a move restarts the tier."""
+    customer = platinum(arrears=owing("9000", date(2026, 6, 1)))
+    noticed = review(customer, record(), POLICY, AS_OF).record
+    assert noticed.notice is not None
+    upgraded = review(
+        customer,
+        attrs.evolve(noticed, overrides=(override(OverrideKind.UPGRADE, "diamond"),)),
+        POLICY,
+        AS_OF,
+    )
+    assert ("C-1", AS_OF, ReviewAction.UPGRADE, "diamond", AS_OF, None) == (
+        upgraded.customer_id,
+        upgraded.on,
+        upgraded.action,
+        upgraded.record.tier,
+        upgraded.record.since,
+        upgraded.record.notice,
+    )
+    kept = review(
+        customer,
+        attrs.evolve(noticed, overrides=(override(OverrideKind.RETAIN, "platinum"),)),
+        POLICY,
+        AS_OF,
+    )
+    assert (AS_OF, date(2024, 1, 1)) == (kept.on, kept.record.since)
+    rich = make_customer({2026: "200000"})
+    rec = record("diamond", overrides=(override(OverrideKind.DOWNGRADE, "gold"),))
+    first = review(rich, rec, POLICY, AS_OF)
+    pending_on = AS_OF + timedelta(days=1)
+    effective_on = date(2026, 12, 23)
+    second = review(rich, first.record, POLICY, pending_on)
+    third = review(rich, first.record, POLICY, effective_on)
+    assert [AS_OF, pending_on, effective_on] == [o.on for o in (first, second, third)]
+    assert ("gold", effective_on, None) == (
+        third.record.tier,
+        third.record.since,
+        third.record.notice,
+    )
+
+
+def test_override_reasons_in_both_languages() -> None:
+    """The reason names the kind, who decided, why and until when, in zh and en."""
+    rec = record("gold", overrides=(override(OverrideKind.RETAIN, "gold"),))
+    (why,) = review(make_customer(), rec, POLICY, AS_OF).reasons
+    assert (
+        "review.override.retain",
+        "管理层保级（物业经理，长期合作，有效至 2027-01-01）",
+        "override by management: Retain (物业经理, 长期合作, until 2027-01-01)",
+    ) == (why.code, why.text("zh"), why.text("en"))
+
+
 def test_override_to_the_current_tier_is_a_stay() -> None:
     """An upgrade override to the tier already held changes nothing."""
     rec = record("gold", overrides=(override(OverrideKind.UPGRADE, "gold"),))
@@ -310,6 +431,61 @@ def test_review_refuses_another_customers_record() -> None:
     """The record must be the customer's own."""
     with pytest.raises(InvalidValue, match="refers to an unknown customer"):
         review(make_customer(), attrs.evolve(record(), customer_id="C-2"), POLICY, AS_OF)
+
+
+def test_the_refusal_of_another_customers_record_in_both_languages() -> None:
+    """The refusal names the field and echoes the record's customer, in en and zh."""
+    with pytest.raises(InvalidValue) as refused:
+        review(make_customer(), attrs.evolve(record(), customer_id="C-2"), POLICY, AS_OF)
+    assert (
+        "customer_id",
+        "'customer_id' refers to an unknown customer (the record is another customer's): 'C-2'",
+        "'customer_id' 引用了不存在的客户（记录属于其他客户）：'C-2'",
+    ) == (refused.value.field, refused.value.message_en, refused.value.message_zh)
+
+
+def reasons(outcome: Any) -> list[tuple[str, str, str]]:
+    """The code and the zh and en text of each reason of *outcome*."""
+    return [(r.code, r.text("zh"), r.text("en")) for r in outcome.reasons]
+
+
+def test_every_action_is_dated_and_explained_in_both_languages() -> None:
+    """Stay, upgrade, notice, pending, downgrade and lapse carry the review day and why."""
+    stay = review(platinum(), record(), POLICY, AS_OF)
+    assert [("review.stay", "保持 铂金", "stays Platinum")] == reasons(stay)
+    upgrade = review(platinum(), record("gold"), POLICY, AS_OF)
+    assert [
+        ("review.upgrade", "符合更高等级：铂金", "qualifies for the higher tier Platinum")
+    ] == reasons(upgrade)
+    customer = platinum(arrears=owing("9000", date(2026, 6, 1)))
+    notice = review(customer, record(), POLICY, AS_OF)
+    assert [
+        (
+            "review.arrears_days",
+            "连续欠费达到期限：已连续欠费 175 天（上限 90 天）",
+            "Arrears continuing too long: owed for 175 days (limit 90 days)",
+        ),
+        (
+            "review.arrears_amount",
+            "欠费达到金额：欠费 9000 CNY（上限 5000 CNY）",
+            "Arrears reaching the limit: owes 9000 CNY (limit 5000 CNY)",
+        ),
+    ] == reasons(notice)
+    later, effective = AS_OF + timedelta(days=29), AS_OF + timedelta(days=30)
+    pending = review(customer, notice.record, POLICY, later)
+    downgrade = review(customer, notice.record, POLICY, effective)
+    paid = platinum(arrears=owing("9000", date(2026, 6, 1), settled_on=AS_OF + timedelta(days=5)))
+    lapsed = review(paid, notice.record, POLICY, effective)
+    assert [
+        (
+            "review.cured",
+            "原因已消除：连续欠费达到期限、欠费达到金额",
+            "cause cured: Arrears continuing too long, Arrears reaching the limit",
+        )
+    ] == reasons(lapsed)
+    outcomes = (stay, upgrade, notice, pending, downgrade, lapsed)
+    assert [AS_OF, AS_OF, AS_OF, later, effective, effective] == [o.on for o in outcomes]
+    assert {"C-1"} == {o.customer_id for o in outcomes}
 
 
 def test_designations_in_the_record_count() -> None:
@@ -440,6 +616,14 @@ def test_anniversary_clips_to_month_end() -> None:
         date(2027, 2, 28),
         date(2028, 2, 29),
     ]
+
+
+def test_every_n_months_counts_from_the_anchor_inside_a_half_open_window() -> None:
+    """The anchor itself is a review day; a day equal to *start* is in, one equal to *end* out."""
+    schedule = ReviewSchedule(kind=ScheduleKind.EVERY_N_MONTHS, months=3, anchor=date(2026, 1, 31))
+    assert [date(2026, 1, 31), date(2026, 4, 30)] == review_dates(
+        schedule, AS_OF, date(2026, 1, 31), date(2026, 7, 31)
+    )
 
 
 def test_every_n_months_clips_and_never_skips() -> None:

@@ -16,6 +16,7 @@ the rule it broke.
 'area' 必须 >= 0：-3
 """
 
+import reprlib
 from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
@@ -64,6 +65,10 @@ ERROR_CODES: Mapping[str, tuple[str, str]] = {
     "max_items": (
         "'{field}' 最多 {bound} 项：实际 {length}",
         "'{field}' must have at most {bound} items: got {length}",
+    ),
+    "max_depth": (
+        "'{field}' 嵌套过深：最多 {bound} 层",
+        "'{field}' is nested too deeply: at most {bound} levels",
     ),
     "min_items": (
         "'{field}' 至少需要 {bound} 项：实际 {length}",
@@ -142,13 +147,48 @@ def iso_duration(value: timedelta) -> str:
     return sign + text
 
 
+#: An integer of more bits than this (about 300 digits) is echoed by its size:
+#: turning a huge integer into digits takes time quadratic in its length (and
+#: Python refuses beyond 4,300 digits), and its digits would be cut off anyway.
+_ECHO_BITS = 1024
+
+
+def _echo_int(value: int) -> str:
+    bits = value.bit_length()
+    return f"<integer of {bits} bits>" if bits > _ECHO_BITS else str(value)
+
+
+class _ShortRepr(reprlib.Repr):
+    """:mod:`reprlib` with huge integers echoed by size: bounded work for any container."""
+
+    def repr_int(self, x: int, level: int) -> str:
+        return _echo_int(x)
+
+
+_SHORT = _ShortRepr()
+_SHORT.maxlevel = 3
+_SHORT.maxstring = _SHORT.maxother = _MAX_ECHO
+
+
 def _echo(value: object) -> str:
-    """Render an offending value for a message, shortened to :data:`_MAX_ECHO`."""
+    """Render an offending value for a message, shortened to :data:`_MAX_ECHO`.
+
+    The work is bounded whatever the value: containers are rendered only a
+    few items and levels deep (a deeply nested or huge input costs nothing
+    more), and huge integers by their size.
+    """
     if isinstance(value, timedelta):
         return iso_duration(value)
     if isinstance(value, Enum):
         value = value.value
-    text = str(value) if isinstance(value, (int, Decimal)) else repr(value)
+    if isinstance(value, int):
+        text = _echo_int(value)
+    elif isinstance(value, Decimal):
+        text = str(value)
+    elif isinstance(value, (list, tuple, dict, set, frozenset)):
+        text = _SHORT.repr(value)
+    else:
+        text = repr(value)
     if len(text) > _MAX_ECHO:
         text = text[: _MAX_ECHO - 1] + "…"
     return text

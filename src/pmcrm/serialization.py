@@ -19,6 +19,7 @@ $.property_type: [choice] 'property_type' must be one of residential, commercial
 $.area: [gt] 'area' must be > 0: -3
 """
 
+import contextvars
 import functools
 import keyword
 import re
@@ -70,17 +71,34 @@ __all__ = [
 T = TypeVar("T")
 
 
+#: The largest :attr:`Limits.max_depth`: deeper values would come near
+#: Python's recursion limit, in the converter and in the objects' own methods.
+_MAX_DEPTH_LIMIT = 100
+
+
 @attrs.frozen(kw_only=True)
 class Limits:
     """Size limits the converter enforces on untrusted input.
 
+    Each breach is a fault of the report, at the path of the offending
+    value, with its own code: ``max_items``, ``max_length`` or ``max_depth``.
+    What each limit protects, and the bounds that are not settings:
+    :ref:`size-limits`.
+
     Attributes:
         max_items: Most items in any list.
         max_string: Most characters in any string.
+        max_depth: Most values of a recursive type nested in one another,
+            such as tier conditions (``any_of`` inside ``all_of``…); at most
+            100.
     """
 
     max_items: int = attrs.field(default=10_000, validator=attrs.validators.ge(0))
     max_string: int = attrs.field(default=10_000, validator=attrs.validators.ge(0))
+    max_depth: int = attrs.field(
+        default=32,
+        validator=[attrs.validators.ge(0), attrs.validators.le(_MAX_DEPTH_LIMIT)],
+    )
 
 
 class _Fail(Exception):
@@ -136,7 +154,7 @@ class PmcrmConverter(cattrs.Converter):
     Args:
         forbid_extra_keys: Refuse keys that are not fields (default).  Turn
             off for data-engine frames that carry extra columns.
-        limits: Size limits on lists and strings.
+        limits: Size limits on lists, strings and nesting (see :class:`Limits`).
         redact: Dump personal data masked (a one-way export).
         sealed: Refuse later hook registrations (used for the shared default).
     """
@@ -335,7 +353,46 @@ class PmcrmConverter(cattrs.Converter):
                 raise _parse.type_error("an object", value)
             return generated(value, t)
 
-        return hook
+        if not self._contains_itself(cl):
+            return hook
+        max_depth = self.limits.max_depth
+
+        def nested_hook(value: Any, t: Any) -> Any:
+            # A class that can contain itself: count how deep the input nests
+            # such values, so that a hostile input cannot recurse without end.
+            if type(value) is not dict:
+                raise _parse.type_error("an object", value)
+            depth = _DEPTH.get()
+            if depth >= max_depth:
+                raise InvalidValue("", "max_depth", bound=max_depth)
+            token = _DEPTH.set(depth + 1)
+            try:
+                return generated(value, t)
+            finally:
+                _DEPTH.reset(token)
+
+        return nested_hook
+
+    def _contains_itself(self, cl: Any) -> bool:
+        """Whether a *cl* can hold another *cl*, through fields, generics and variants."""
+        seen: set[Any] = set()
+        todo = list(self._parts(cl))
+        while todo:
+            t = todo.pop()
+            if t == cl:
+                return True
+            if t not in seen:
+                seen.add(t)
+                todo.extend(self._parts(t))
+        return False
+
+    def _parts(self, t: Any) -> list[Any]:
+        """The types a value of type *t* is built from, one level down."""
+        parts = [a for a in typing.get_args(t) if a is not Ellipsis]
+        parts.extend(self._variants.get(t, ("", {}))[1].values())
+        if isinstance(t, type) and attrs.has(t):
+            parts.extend(a.type for a in attrs.fields(attrs.resolve_types(t)))
+        return parts
 
     def _validated_field_hook(
         self, cl: type[Any], a: "attrs.Attribute[Any]"
@@ -434,8 +491,8 @@ class PmcrmConverter(cattrs.Converter):
         try:
             return self.structure(data, cl)
         except Exception as exc:  # noqa: BLE001 - every fault becomes a report entry
-            report = ValidationReport(tuple(_walk(exc, "$")))
-            raise ValidationError(report, _type_name(cl)) from None
+            entries = (_in_input(entry, data) for entry in _walk(exc, "$"))
+            raise ValidationError(ValidationReport(tuple(entries)), _type_name(cl)) from None
 
     def dump(self, obj: Any, unstructure_as: Any = None) -> Any:
         """Unstructure *obj* into JSON-ready data (decimals as strings, ISO dates).
@@ -460,6 +517,10 @@ class PmcrmConverter(cattrs.Converter):
 
 
 _MISSING: Any = object()
+
+#: How many values of self-containing classes enclose the one being loaded
+#: (per thread and task, so one converter can serve several at once).
+_DEPTH: contextvars.ContextVar[int] = contextvars.ContextVar("pmcrm_load_depth", default=0)
 
 
 def _type_name(cl: Any) -> str:
@@ -525,6 +586,41 @@ def _entry(path: str, code: str, params: Mapping[str, object]) -> ReportEntry:
     )
 
 
+_STEP = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(0|[1-9][0-9]*)\]")
+
+
+def _in_input(entry: ReportEntry, data: Any) -> ReportEntry:
+    """*entry*, moved to the object that lacks its key if the input has no such key.
+
+    A rule across fields can fault a field the input leaves out, whose
+    default then breaks it (an answer with neither a score nor ``na``; a
+    base tier whose default name a tier already uses).  The path of such an
+    entry would name a key the caller cannot find in the input, so it goes
+    to the nearest object the input has, and the message, which names the
+    field, stays.  A ``missing`` entry keeps its path: it names the key to add.
+    """
+    if entry.code == "missing":
+        return entry
+    path, rest, node = "$", entry.path[1:], data
+    while rest:
+        step = _STEP.match(rest)
+        if step is None:  # a quoted key: the input's own, as written
+            return entry
+        key, index = step.groups()
+        if key is not None:
+            if not isinstance(node, Mapping):
+                return entry
+            if key not in node:
+                return attrs.evolve(entry, path=path)
+            node = node[key]
+        else:
+            if not isinstance(node, list) or int(index) >= len(node):
+                return entry
+            node = node[int(index)]
+        path, rest = path + step.group(), rest[step.end() :]
+    return entry
+
+
 def _child_path(exc: BaseException, path: str) -> str:
     for note in getattr(exc, "__notes__", ()):
         if isinstance(note, AttributeValidationNote):
@@ -580,6 +676,7 @@ class _Gen:
             "_set": object.__setattr__,
         }
         self.functions: dict[Any, str] = {}
+        self.building: set[Any] = set()
         self.lines: list[str] = []
         self.counter = 0
 
@@ -636,10 +733,13 @@ class _Gen:
 
     def function(self, cl: type[Any]) -> str:
         if cl in self.functions:
+            if cl in self.building:  # it can contain itself: the depth limit is cattrs'
+                raise _Unsupported(cl)
             return self.functions[cl]
         fn = f"_load_{cl.__name__}_{self.counter}"
         self.counter += 1
         self.functions[cl] = fn
+        self.building.add(cl)
         attrs.resolve_types(cl)
         fields = attrs.fields(cl)
         known = self.name("keys", frozenset(a.name for a in fields))
@@ -682,6 +782,7 @@ class _Gen:
             body.append("    o.__attrs_post_init__()")
         body.append("    return o")
         self.lines.extend(body)
+        self.building.discard(cl)
         return fn
 
 

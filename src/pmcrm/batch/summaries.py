@@ -36,7 +36,7 @@ overall None investigation 98.0 PT4H
 ['department', 'month', 'overall']
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Final
@@ -45,7 +45,7 @@ from pmcrm.batch._core import Column, Record, Schema, _column, accepted, make_sc
 from pmcrm.complaints.analysis import ComplaintAnalysis, GroupStats, MetricStats, Share
 from pmcrm.complaints.model import CategoryCatalogue
 from pmcrm.errors import InvalidValue
-from pmcrm.surveys.instrument import Instrument
+from pmcrm.surveys.instrument import Instrument, Item
 from pmcrm.surveys.ipa import Crosshair, ImportanceSource, IpaItem, IpaResult
 from pmcrm.surveys.scoring import DimensionScore, ItemScore, Proportion, SurveyScores
 from pmcrm.values import MONEY_CONTEXT, Label, round_half_up
@@ -672,7 +672,9 @@ def _csat(csat: Proportion | None) -> dict[str, Any]:
     }
 
 
-def _item_values(score: ItemScore, instrument: Instrument | None) -> dict[str, Any]:
+def _item_values(
+    score: ItemScore, instrument: Instrument | None, items: Mapping[str, Item]
+) -> dict[str, Any]:
     values: dict[str, Any] = {
         "kind": "item",
         "code": score.code,
@@ -687,7 +689,8 @@ def _item_values(score: ItemScore, instrument: Instrument | None) -> dict[str, A
         **_csat(score.csat),
     }
     if instrument is not None:
-        item = instrument.item(score.code)
+        # One look-up per item (a dict), not a scan; an unknown code raises, located.
+        item = items.get(score.code) or instrument.item(score.code)
         values |= _labelled(item.text)
         values |= {"role": item.role.value, "dimension": item.dimension}
     return values
@@ -734,8 +737,9 @@ def _overall_values(scores: SurveyScores, instrument: Instrument | None) -> dict
 def _score_entries(
     scores: SurveyScores, instrument: Instrument | None
 ) -> Iterator[dict[str, Any]]:
-    for item in scores.items:
-        yield _item_values(item, instrument)
+    items = {} if instrument is None else {item.code: item for item in instrument.items}
+    for score in scores.items:
+        yield _item_values(score, instrument, items)
     for dimension in scores.dimensions:
         yield _dimension_values(dimension)
     yield _overall_values(scores, instrument)

@@ -26,12 +26,21 @@ Rules, stated and tested:
   ``rectification_threshold``.  Counts are per key: one earlier complaint of
   the same customer and one of the same unit (another customer) do not add
   up.
-* **Cost.** :func:`find_repeats` and :func:`rectifications` sort once and
-  sweep with one sliding window (a :class:`~collections.deque`) per key
-  value and category: ``O(n log n)`` time, plus the size of the output
-  (:attr:`RepeatFinding.earlier` lists every earlier complaint, so a
-  customer who complains *k* times in one window produces *k²/2* ids).
-  Nothing compares every pair.
+* **Listing.**  A finding names at most ``max_listed`` earlier complaints
+  (20 by default), the most recent ones, oldest first; its
+  :attr:`~RepeatFinding.earlier_count` is the exact number.  Each key's
+  reason likewise lists at most ``max_listed`` and says how many more
+  there are.
+* **Cost.** :func:`find_repeats` sorts once and sweeps with one sliding
+  window (a :class:`~collections.deque`) per non-empty subset of the
+  policy's keys, their values and the category: the deque for the
+  customer and the unit together holds the complaints that share both.
+  Each complaint enters and leaves each of its deques once, and the exact
+  count of distinct earlier complaints follows by inclusion–exclusion
+  (``|A ∪ B| = |A| + |B| − |A ∩ B|``), so ``O(n log n + n·max_listed)``
+  time and output in all, however many complaints share one key in one
+  window.  :func:`rectifications` sorts once and moves two pointers per
+  key value and category: ``O(n log n)``.  Nothing compares every pair.
 
 The classification ``ComplaintType.REPEAT``
 (:class:`~pmcrm.complaints.model.ComplaintType`) that a receiver may
@@ -70,11 +79,25 @@ special rectification (same customer): 3 'cleaning' complaints within 90 days, t
 ...     for r in rectifications(complaints, RepeatPolicy())
 ... ]
 [('customer', ('C-1', 'C-2', 'C-3'), 'C-3'), ('unit', ('C-1', 'C-2', 'C-3'), 'C-3')]
+
+With ``max_listed=1`` a finding names only the most recent earlier
+complaint, and counts them all:
+
+>>> capped = find_repeats(complaints, RepeatPolicy(max_listed=1))
+>>> [(f.earlier, f.earlier_count) for f in capped]
+[((), 0), (('C-1',), 1), (('C-2',), 2)]
+>>> print(capped[2].reasons[0].text("en"))  # doctest: +NORMALIZE_WHITESPACE
+repeat complaint (same customer): 2 earlier 'cleaning' complaint(s) within 90 days:
+C-2 (2026-04-01T09:00:00+08:00) and 1 more (older, not listed)
+>>> print(capped[2].reasons[0].text("zh"))  # doctest: +NORMALIZE_WHITESPACE
+重复投诉（同一客户）：90 天内同类别「cleaning」早前投诉 2 起：C-2
+(2026-04-01T09:00:00+08:00) 等另 1 起（更早，未列出）
 """
 
 from collections import deque
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
+from itertools import combinations, islice
 from typing import Any
 
 import attrs
@@ -82,7 +105,7 @@ import attrs
 from pmcrm.complaints.facts import ComplaintFacts
 from pmcrm.errors import InvalidValue
 from pmcrm.explain import Reason
-from pmcrm.validators import at_least, min_items, unique
+from pmcrm.validators import at_least, at_most, min_items, of_type, unique
 from pmcrm.values import LabelledEnum
 
 __all__ = [
@@ -143,6 +166,11 @@ class RepeatPolicy:
         rectification_threshold: How many complaints of one key and category
             within one window call for a special rectification, at least 2
             (default 3).
+        max_listed: How many earlier complaints a finding (and each of its
+            reasons) names at most, the most recent ones: an int from 1 to
+            10,000 (default 20).  The counts stay exact; the cap keeps the
+            output linear in the input when many complaints share a key
+            within one window.
     """
 
     window: timedelta = attrs.field(default=timedelta(days=90), validator=_Positive())
@@ -151,6 +179,9 @@ class RepeatPolicy:
         validator=[min_items(1), unique(_key_code, "repeat key")],
     )
     rectification_threshold: int = attrs.field(default=3, validator=at_least(2))
+    max_listed: int = attrs.field(
+        default=20, validator=[of_type(int), at_least(1), at_most(10_000)]
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -161,8 +192,11 @@ class RepeatFinding:
         complaint_id: The complaint.
         registered_at: When it was registered.
         is_repeat: Whether an earlier complaint matches it.
-        earlier: The ids of the earlier complaints it repeats (by any key),
-            oldest first.
+        earlier: The ids of the earlier complaints it repeats (by any key):
+            at most the policy's ``max_listed``, the most recent ones,
+            listed oldest first.
+        earlier_count: How many distinct earlier complaints it repeats (by
+            any key), exactly, however many :attr:`earlier` names.
         matched_by: The keys by which at least one earlier complaint
             matches, in policy order.
         rectification: Whether, for one key, it and the earlier complaints
@@ -174,6 +208,7 @@ class RepeatFinding:
     registered_at: datetime
     is_repeat: bool
     earlier: tuple[str, ...]
+    earlier_count: int
     matched_by: tuple[RepeatKey, ...]
     rectification: bool
     reasons: tuple[Reason, ...]
@@ -247,32 +282,98 @@ def _span(window: timedelta) -> tuple[str, str]:
     return f"{hours} 小时", f"{hours} hours"
 
 
-def _listed(complaints: Iterable[ComplaintFacts]) -> str:
-    return ", ".join(f"{c.complaint_id} ({c.registered_at.isoformat()})" for c in complaints)
+@attrs.frozen
+class _KeyMatch:
+    """The earlier complaints of one key: how many, and the most recent ones listed."""
+
+    count: int
+    shown: int
+    listed: str
+
+
+@attrs.frozen
+class _Matches:
+    """What the sweep found for one complaint."""
+
+    per_key: dict[RepeatKey, _KeyMatch]
+    earlier: tuple[str, ...]
+    earlier_count: int
+
+
+def _subsets(keys: tuple[RepeatKey, ...]) -> tuple[tuple[RepeatKey, ...], ...]:
+    """The non-empty subsets of *keys*, smallest first, each in policy order."""
+    return tuple(subset for size in range(1, len(keys) + 1) for subset in combinations(keys, size))
+
+
+class _Labels:
+    """``"C-1 (2026-03-02T09:00:00+08:00)"`` for each complaint, rendered when first listed."""
+
+    def __init__(self, ordered: list[ComplaintFacts]) -> None:
+        self._ordered = ordered
+        self._text: dict[int, str] = {}
+
+    def listed(self, positions: Iterable[int]) -> str:
+        """The complaints at *positions*, as a reason lists them."""
+        return ", ".join(self._label(i) for i in positions)
+
+    def _label(self, i: int) -> str:
+        text = self._text.get(i)
+        if text is None:
+            c = self._ordered[i]
+            text = self._text[i] = f"{c.complaint_id} ({c.registered_at.isoformat()})"
+        return text
 
 
 def _sweep(
     ordered: list[ComplaintFacts], policy: RepeatPolicy
-) -> Iterator[tuple[ComplaintFacts, dict[RepeatKey, tuple[ComplaintFacts, ...]]]]:
-    """Each complaint with the earlier complaints it repeats, per key.
+) -> Iterator[tuple[ComplaintFacts, _Matches]]:
+    """Each complaint with what it repeats: per key, and by any key.
 
-    One deque per ``(key, value, category)`` holds the complaints still in
-    the window; each complaint enters and leaves each of its deques once.
+    One deque per ``(subset of keys, their values, category)`` holds the
+    positions (in *ordered*) of the complaints still in the window that
+    share all of those keys; each complaint enters and leaves each of its
+    deques once.  All deques slide by the same window, so after expiring
+    the ones a complaint touches, their lengths are exact, and
+    inclusion–exclusion over the subsets gives the number of distinct
+    earlier complaints matched by any key.  Each key's ``max_listed`` most
+    recent positions hold the union's ``max_listed`` most recent, and
+    positions sort in ``(registered_at, complaint_id)`` order.
     """
-    windows: dict[tuple[RepeatKey, str, str], deque[ComplaintFacts]] = {}
-    window = policy.window
-    for complaint in ordered:
-        matches: dict[RepeatKey, tuple[ComplaintFacts, ...]] = {}
-        for key in policy.keys:
-            value = _key_value(complaint, key)
-            if value is None:
-                continue
-            recent = windows.setdefault((key, value, complaint.category), deque())
-            while recent and complaint.registered_at - recent[0].registered_at > window:
+    windows: dict[tuple[tuple[RepeatKey, ...], tuple[str | None, ...], str], deque[int]] = {}
+    window, limit = policy.window, policy.max_listed
+    subsets = _subsets(policy.keys)
+    labels = _Labels(ordered)
+    for i, complaint in enumerate(ordered):
+        at = complaint.registered_at
+        values = {key: _key_value(complaint, key) for key in policy.keys}
+        per_key: dict[RepeatKey, _KeyMatch] = {}
+        recent_by_key: list[list[int]] = []
+        count = 0
+        for subset in subsets:
+            shared = tuple(values[key] for key in subset)
+            if None in shared:
+                continue  # no unit: never in a unit deque
+            recent = windows.setdefault((subset, shared, complaint.category), deque())
+            while recent and at - ordered[recent[0]].registered_at > window:
                 recent.popleft()
-            matches[key] = tuple(recent)
-            recent.append(complaint)
-        yield complaint, matches
+            count += len(recent) if len(subset) % 2 else -len(recent)
+            if len(subset) == 1:
+                latest = list(islice(reversed(recent), limit))
+                latest.reverse()
+                recent_by_key.append(latest)
+                per_key[subset[0]] = _KeyMatch(
+                    count=len(recent), shown=len(latest), listed=labels.listed(latest)
+                )
+            recent.append(i)
+        earlier = sorted(set().union(*recent_by_key))[-limit:]
+        yield (
+            complaint,
+            _Matches(
+                per_key=per_key,
+                earlier=tuple(ordered[j].complaint_id for j in earlier),
+                earlier_count=count,
+            ),
+        )
 
 
 def find_repeats(
@@ -281,7 +382,8 @@ def find_repeats(
     """One finding per complaint, in ``(registered_at, complaint_id)`` order.
 
     See the module docstring for the rules (order, window boundary, keys,
-    threshold) and the cost.
+    threshold, listing) and the cost: ``O(n log n + n·max_listed)``, however
+    many complaints share a key within one window.
 
     Args:
         complaints: The complaints to compare, in any order.
@@ -296,11 +398,29 @@ def find_repeats(
     )
 
 
-def _finding(
-    complaint: ComplaintFacts,
-    matches: dict[RepeatKey, tuple[ComplaintFacts, ...]],
-    policy: RepeatPolicy,
-) -> RepeatFinding:
+def _earlier_reason(
+    key: RepeatKey, match: _KeyMatch, figures: tuple[tuple[str, str], ...]
+) -> Reason:
+    """The reason that *key* matches: the exact count, the most recent listed."""
+    zh = "重复投诉（{key}）：{window}内同类别「{category}」早前投诉 {earlier_count} 起：{earlier}"
+    en = (
+        "repeat complaint ({key_en}): {earlier_count} earlier '{category}' "
+        "complaint(s) within {window_en}: {earlier}"
+    )
+    listed = (
+        *figures,
+        ("earlier_count", str(match.count)),
+        ("earlier", match.listed),
+    )
+    more = match.count - match.shown
+    if more:
+        zh += " 等另 {more} 起（更早，未列出）"
+        en += " and {more} more (older, not listed)"
+        listed = (*listed, ("more", str(more)))
+    return Reason(code=f"repeat.{key.value}", zh=zh, en=en, figures=listed)
+
+
+def _finding(complaint: ComplaintFacts, matches: _Matches, policy: RepeatPolicy) -> RepeatFinding:
     zh_window, en_window = _span(policy.window)
     threshold = policy.rectification_threshold
     base = (
@@ -317,15 +437,13 @@ def _finding(
                 en="no unit registered: not matched by unit",
             )
         )
-    earlier: dict[str, ComplaintFacts] = {}
     matched_by: list[RepeatKey] = []
     rectification = False
-    for key, found in matches.items():
-        if not found:
+    for key, match in matches.per_key.items():
+        if not match.count:
             continue
         matched_by.append(key)
-        earlier.update((c.complaint_id, c) for c in found)
-        count = len(found) + 1
+        count = match.count + 1
         reached = count >= threshold
         rectification = rectification or reached
         figures = (
@@ -335,20 +453,7 @@ def _finding(
             ("count", str(count)),
             ("threshold", str(threshold)),
         )
-        reasons.append(
-            Reason(
-                code=f"repeat.{key.value}",
-                zh="重复投诉（{key}）：{window}内同类别「{category}」早前投诉 {earlier_count} 起："
-                "{earlier}",
-                en="repeat complaint ({key_en}): {earlier_count} earlier '{category}' "
-                "complaint(s) within {window_en}: {earlier}",
-                figures=(
-                    *figures,
-                    ("earlier_count", str(len(found))),
-                    ("earlier", _listed(found)),
-                ),
-            )
-        )
+        reasons.append(_earlier_reason(key, match, figures))
         if reached:
             reasons.append(
                 Reason(
@@ -390,7 +495,8 @@ def _finding(
         complaint_id=complaint.complaint_id,
         registered_at=complaint.registered_at,
         is_repeat=bool(matched_by),
-        earlier=tuple(sorted(earlier, key=lambda cid: _order(earlier[cid]))),
+        earlier=matches.earlier,
+        earlier_count=matches.earlier_count,
         matched_by=tuple(matched_by),
         rectification=rectification,
         reasons=tuple(reasons),

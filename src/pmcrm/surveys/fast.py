@@ -48,6 +48,7 @@ from pmcrm.surveys.scoring import (
     SurveyScores,
     Weighting,
     _Complete,
+    _groups,
     _item_score,
     _summarise,
 )
@@ -167,10 +168,7 @@ def score_array(
         for at in range(len(items))
     )
     position = {item.code: at for at, item in enumerate(items)}
-    groups = [
-        (d.code, [position[i.code] for i in instrument.ratings(d.code)])
-        for d in instrument.dimensions
-    ]
+    groups = _groups(instrument, position)
     complete = {code: _complete(recoded, scored, members) for code, members in groups}
     return _summarise(
         instrument=instrument,

@@ -774,8 +774,10 @@ def ipa(
     _check_line("satisfaction_line", satisfaction_line, Fraction(0), _HUNDRED)
     rows = []
     points: list[tuple[Fraction, Fraction]] = []
+    by_item = {score.code: score for score in scores.items}
     for item in ratings:
-        score = scores.item(item.code)
+        # One look-up per item (a dict), not a scan; an unknown code raises, located.
+        score = by_item.get(item.code) or scores.item(item.code)
         value, counted, cause = _importance(item, score, importance, by_code.get(item.code))
         satisfaction = score.score_100
         point: tuple[Fraction, Fraction] | None = None

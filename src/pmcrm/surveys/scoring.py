@@ -298,6 +298,18 @@ _contains = frozenset.__contains__
 _PLAIN = frozenset({int, type(None), object})
 
 
+def _groups(instrument: Instrument, position: dict[str, int]) -> list[tuple[str, list[int]]]:
+    """Each dimension's code and the positions of its rating items, in order.
+
+    One pass over the items: asking :meth:`Instrument.ratings` per dimension
+    would take time proportional to dimensions × items.
+    """
+    groups: dict[str | None, list[int]] = {d.code: [] for d in instrument.dimensions}
+    for item in instrument.ratings():
+        groups[item.dimension].append(position[item.code])
+    return [(d.code, groups[d.code]) for d in instrument.dimensions]
+
+
 class _Layout:
     """What :func:`score_survey` derives from an instrument, once (see :class:`_Tally`)."""
 
@@ -306,10 +318,7 @@ class _Layout:
         self.position = {item.code: i for i, item in enumerate(items)}
         self.bounds = [scale_bounds(item.scale) for item in items]
         self.reverse = [item.reverse for item in items]
-        self.groups = [
-            (d.code, [self.position[i.code] for i in instrument.ratings(d.code)])
-            for d in instrument.dimensions
-        ]
+        self.groups = _groups(instrument, self.position)
         # The groups of items counted together: each dimension's, then the others.
         self.sets: list[tuple[list[int], str | None]] = [
             (members, code) for code, members in self.groups

@@ -23,6 +23,7 @@ from pmcrm.complaints import (
     ComplaintState,
     GroupStats,
     Metric,
+    RepeatFinding,
     Share,
     analyse,
     duration_text,
@@ -153,6 +154,12 @@ def _alerts(demo: Demo, board: _Board) -> tuple[Mapping[str, Json], list[str]]:
     return data, lines
 
 
+def _unlisted(demo: Demo, finding: RepeatFinding) -> str:
+    """The " and N more" when a finding names fewer earlier complaints than it repeats."""
+    more = finding.earlier_count - len(finding.earlier)
+    return demo.text(_t(" 等另 {n} 起", " and {n} more")).format(n=more) if more else ""
+
+
 def _repeats(demo: Demo, board: _Board) -> tuple[Mapping[str, Json], list[str]]:
     """(c) Repeat complaints, the latest first, and the special rectifications they call for."""
     policy = demo.complaints.repeat_policy
@@ -170,6 +177,7 @@ def _repeats(demo: Demo, board: _Board) -> tuple[Mapping[str, Json], list[str]]:
             {
                 "complaint_id": f.complaint_id,
                 "earlier": list(f.earlier),
+                "earlier_count": f.earlier_count,
                 "matched_by": [k.value for k in f.matched_by],
                 "category": category[f.complaint_id],
                 "rectification": f.rectification,
@@ -208,7 +216,7 @@ def _repeats(demo: Demo, board: _Board) -> tuple[Mapping[str, Json], list[str]]:
                 )
             ).format(
                 id=f.complaint_id,
-                earlier=sep.join(f.earlier),
+                earlier=sep.join(f.earlier) + _unlisted(demo, f),
                 keys=sep.join(k.text(demo.lang) for k in f.matched_by),
                 category=_category(demo, category[f.complaint_id]),
             )
