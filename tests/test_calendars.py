@@ -19,7 +19,14 @@ from hypothesis import strategies as st
 
 from calendar_contract import DURATIONS, check_time_base, contract_test
 from pmcrm import calendars
-from pmcrm.calendars import BusinessCalendar, ContinuousTime, TimeBase, WorkingHours, _index
+from pmcrm.calendars import (
+    BusinessCalendar,
+    ContinuousTime,
+    TimeBase,
+    WorkingHours,
+    _index,
+    _rules,
+)
 from pmcrm.errors import CalendarCoverageError, InvalidValue, ValidationError
 from pmcrm.serialization import structure, unstructure
 
@@ -308,9 +315,13 @@ def test_continuous_time_working_and_opening() -> None:
         (lambda: OFFICE.subtract(cst(2025, 12, 1, 0, 0), timedelta(0)), date(2025, 12, 1)),
         (lambda: OFFICE.between(cst(2025, 12, 31, 12), cst(2026, 1, 5, 12)), date(2025, 12, 31)),
         (lambda: OFFICE.between(cst(2026, 1, 5, 12), cst(2027, 1, 1, 1)), date(2027, 1, 1)),
+        # the first instant after the coverage, in either argument
+        (lambda: OFFICE.between(cst(2027, 1, 1, 0, 0), cst(2026, 1, 5, 12)), date(2027, 1, 1)),
+        (lambda: OFFICE.between(cst(2026, 1, 5, 12), cst(2027, 1, 1, 0, 0)), date(2027, 1, 1)),
         (lambda: OFFICE.is_working(cst(2027, 1, 1, 10)), date(2027, 1, 1)),
         (lambda: OFFICE.next_opening(cst(2025, 6, 1, 10)), date(2025, 6, 1)),
         (lambda: OFFICE.next_opening(cst(2026, 12, 31, 18, 0)), date(2027, 1, 1)),
+        (lambda: OFFICE.next_opening(cst(2027, 1, 1, 0, 0)), date(2027, 1, 1)),
         (lambda: OFFICE.day_intervals(date(2027, 1, 1)), date(2027, 1, 1)),
         # 2026-12-31T16:00Z is already 2027-01-01 in UTC+08:00
         (lambda: OFFICE.is_working(datetime(2026, 12, 31, 16, 0, tzinfo=UTC)), date(2027, 1, 1)),
@@ -363,6 +374,10 @@ NAIVE = datetime(2026, 3, 4, 10, 0)  # noqa: DTZ001 - the point of the tests bel
         ("subtract", (cst(2026, 3, 4, 10), None), "duration", "type"),
         ("between", (NAIVE, cst(2026, 3, 4, 10)), "start", "naive_datetime"),
         ("between", (cst(2026, 3, 4, 10), NAIVE), "end", "naive_datetime"),
+        ("between", (date(2026, 3, 4), cst(2026, 3, 4, 10)), "start", "type"),
+        ("between", (hours(1), cst(2026, 3, 4, 10)), "start", "type"),
+        ("between", (cst(2026, 3, 4, 10), "2026-03-04T12:00+08:00"), "end", "type"),
+        ("between", (cst(2026, 3, 4, 10), hours(2)), "end", "type"),
         ("is_working", (NAIVE,), "at", "naive_datetime"),
         ("next_opening", (NAIVE,), "at", "naive_datetime"),
         ("next_opening", ("2026-03-04T10:00+08:00",), "at", "type"),
@@ -572,6 +587,16 @@ class _Floating(tzinfo):
     def tzname(self, dt: datetime | None) -> str | None:
         return None
 
+    def __repr__(self) -> str:
+        return "<floating zone>"
+
+
+class _FloatingAtNoon(_Floating):
+    """A zone that knows its offset (UTC+08:00) except at noon."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        return None if dt is not None and dt.hour == 12 else timedelta(hours=8)
+
 
 def test_a_time_zone_without_offset_is_refused() -> None:
     """A tzinfo whose ``utcoffset`` is None cannot place wall-clock times."""
@@ -584,10 +609,184 @@ def test_a_time_zone_without_offset_is_refused() -> None:
     )
 
 
+def test_the_time_zone_is_checked_at_noon_of_the_first_day() -> None:
+    """Noon of the first day (clear of any midnight change) must have a known offset."""
+    with pytest.raises(InvalidValue) as info:
+        make(timezone=_FloatingAtNoon())
+    assert (
+        "'timezone' is not a valid time zone (its utcoffset() is None): '<floating zone>'"
+    ) == info.value.message_en
+    assert "'timezone' 不是有效的时区（其 utcoffset() 为 None）：'<floating zone>'" == (
+        info.value.message_zh
+    )
+
+
+def test_exactly_the_most_intervals_is_accepted() -> None:
+    """``MAX_INTERVALS`` weekly intervals are fine; one more is refused (below)."""
+    assert calendars.MAX_INTERVALS == len(make(hours=TWELVE_A_DAY).hours)
+
+
+#: Twelve one-hour intervals every day of the week: ``MAX_INTERVALS`` in all.
+TWELVE_A_DAY = tuple(wh(d, h, h + 1) for d in range(1, 8) for h in range(0, 24, 2))
+
+
+@pytest.mark.parametrize(
+    ("build", "en", "zh", "params"),
+    [
+        (
+            lambda: make(first_day=date(2026, 3, 1), last_day=date(2026, 2, 28)),
+            "'last_day' must be >= 2026-03-01: '2026-02-28'",
+            "'last_day' 必须 >= 2026-03-01：'2026-02-28'",
+            {"value": "'2026-02-28'", "bound": "2026-03-01"},
+        ),
+        (
+            lambda: make(first_day=date(2000, 1, 1), last_day=date(2100, 1, 1)),
+            "'last_day' must be <= 2099-12-31 (36525 days of coverage): '2100-01-01'",
+            "'last_day' 必须 <= 2099-12-31（覆盖 36525 天）：'2100-01-01'",
+            {
+                "value": "'2100-01-01'",
+                "bound": "2099-12-31 (36525 days of coverage)",
+                "bound_zh": "2099-12-31（覆盖 36525 天）",
+            },
+        ),
+        (
+            lambda: make(hours=(*TWELVE_A_DAY, wh(1, time(23, 30), time(23, 45)))),
+            "'hours' must have at most 84 items: got 85",
+            "'hours' 最多 84 项：实际 85",
+            {"value": "'<85 items>'", "bound": 84, "length": 85},
+        ),
+        (
+            lambda: make(hours=(wh(1, 9, 12), wh(1, time(11, 30), 13))),
+            "'hours' is not a valid working interval: it overlaps hours[0], Mon 09:00-12:00: "
+            "'11:30-13:00'",
+            "'hours' 不是有效的工作时段：与 hours[0]（周一 09:00-12:00）重叠：'11:30-13:00'",
+            {
+                "value": "'11:30-13:00'",
+                "what": "working interval: it overlaps hours[0], Mon 09:00-12:00",
+                "what_zh": "工作时段：与 hours[0]（周一 09:00-12:00）重叠",
+            },
+        ),
+        (
+            lambda: make(holidays=(date(2026, 5, 1), date(2027, 1, 1))),
+            "'holidays' is not a valid day in the calendar's coverage, 2026-01-01 to 2026-12-31: "
+            "'2027-01-01'",
+            "'holidays' 不是有效的日历覆盖范围内的日期（2026-01-01 至 2026-12-31）：'2027-01-01'",
+            {
+                "value": "'2027-01-01'",
+                "what": "day in the calendar's coverage, 2026-01-01 to 2026-12-31",
+                "what_zh": "日历覆盖范围内的日期（2026-01-01 至 2026-12-31）",
+            },
+        ),
+        (
+            lambda: make(
+                holidays=(date(2026, 5, 1),), workdays=(date(2026, 5, 9), date(2026, 5, 1))
+            ),
+            "'workdays' is not a valid make-up working day: it is also listed in holidays: "
+            "'2026-05-01'",
+            "'workdays' 不是有效的调休上班日：它同时列在 holidays 中：'2026-05-01'",
+            {
+                "value": "'2026-05-01'",
+                "what": "make-up working day: it is also listed in holidays",
+                "what_zh": "调休上班日：它同时列在 holidays 中",
+            },
+        ),
+        (
+            lambda: make(
+                hours=tuple(wh(d, 9, 17) for d in range(2, 7)), workdays=(date(2026, 5, 9),)
+            ),
+            "'make_up_as' is not a valid weekday with working hours "
+            "(make-up days work its hours): 1",
+            "'make_up_as' 不是有效的有工作时段的星期（调休上班日按其时段上班）：1",
+            {
+                "value": "1",
+                "what": "weekday with working hours (make-up days work its hours)",
+                "what_zh": "有工作时段的星期（调休上班日按其时段上班）",
+            },
+        ),
+        (
+            lambda: make(timezone=_Floating()),
+            "'timezone' is not a valid time zone (its utcoffset() is None): '<floating zone>'",
+            "'timezone' 不是有效的时区（其 utcoffset() 为 None）：'<floating zone>'",
+            {
+                "value": "'<floating zone>'",
+                "what": "time zone (its utcoffset() is None)",
+                "what_zh": "时区（其 utcoffset() 为 None）",
+            },
+        ),
+        (
+            lambda: make(first_day="2026-01-01"),
+            "'first_day' must be date, got str",
+            "'first_day' 应为 date，实际为 str",
+            {"value": "'2026-01-01'", "expected": "date", "got": "str"},
+        ),
+        (
+            lambda: WorkingHours(weekday=1, start="09:00", end=time(12)),  # type: ignore[arg-type]
+            "'start' must be time, got str",
+            "'start' 应为 time，实际为 str",
+            {"value": "'09:00'", "expected": "time", "got": "str"},
+        ),
+        (
+            lambda: WorkingHours(weekday=1, start=time(9, tzinfo=CST), end=time(12)),
+            "'start' is not a valid wall-clock time (without a time zone: the calendar has one): "
+            "'09:00:00+08:00'",
+            "'start' 不是有效的钟面时刻（不带时区：时区由日历给出）：'09:00:00+08:00'",
+            {
+                "value": "'09:00:00+08:00'",
+                "what": "wall-clock time (without a time zone: the calendar has one)",
+                "what_zh": "钟面时刻（不带时区：时区由日历给出）",
+            },
+        ),
+        (
+            lambda: OFFICE.day_intervals("2026-03-04"),  # type: ignore[arg-type]
+            "'day' must be date, got str",
+            "'day' 应为 date，实际为 str",
+            {"value": "'2026-03-04'", "expected": "date", "got": "str"},
+        ),
+        (
+            lambda: OFFICE.add(cst(2026, 3, 4, 10), 3600),  # type: ignore[arg-type]
+            "'duration' must be a timedelta, got int",
+            "'duration' 应为 a timedelta，实际为 int",
+            {"value": "3600", "expected": "a timedelta", "got": "int"},
+        ),
+        (
+            lambda: OFFICE.subtract(cst(2026, 3, 4, 10), 3600),  # type: ignore[arg-type]
+            "'duration' must be a timedelta, got int",
+            "'duration' 应为 a timedelta，实际为 int",
+            {"value": "3600", "expected": "a timedelta", "got": "int"},
+        ),
+    ],
+    ids=[
+        "last-before-first",
+        "coverage-too-long",
+        "too-many-intervals",
+        "overlap",
+        "holiday-outside",
+        "make-up-day-a-holiday",
+        "make-up-as-without-hours",
+        "time-zone-without-offset",
+        "day-not-a-date",
+        "time-not-a-time",
+        "time-with-a-zone",
+        "day-intervals-not-a-date",
+        "add-duration-not-a-timedelta",
+        "subtract-duration-not-a-timedelta",
+    ],
+)
+def test_refusal_messages(
+    build: Callable[[], object], en: str, zh: str, params: dict[str, object]
+) -> None:
+    """Each refusal names the value and the rule, in English and Chinese."""
+    with pytest.raises(InvalidValue) as info:
+        build()
+    assert (en, zh, params) == (info.value.message_en, info.value.message_zh, info.value.params)
+
+
 def test_message_of_end_before_start() -> None:
     """The end-before-start message is the 'order' rule, with seconds when there are any."""
-    with pytest.raises(InvalidValue, match=r"'end' must be after 'start': '08:59:30'"):
+    with pytest.raises(InvalidValue, match=r"'end' must be after 'start': '08:59:30'") as info:
         WorkingHours(weekday=1, start=time(9), end=time(8, 59, 30))
+    assert "'end' 必须晚于 'start'：'08:59:30'" == info.value.message_zh
+    assert {"value": "'08:59:30'", "other": "start"} == info.value.params
 
 
 # --- values: equality, pickling, serialisation ------------------------------------------
@@ -641,6 +840,7 @@ def test_validators_have_readable_reprs() -> None:
     assert "<wall-clock time validator>" == repr(fields.start.validator)
     day = attrs.fields(BusinessCalendar).first_day.validator
     assert "<date validator (a date, not a datetime)>" in repr(day)
+    assert "<date validator (a date, not a datetime)>" == repr(_rules.DAY)
 
 
 def test_public_classes_present_as_pmcrm_calendars() -> None:

@@ -61,9 +61,14 @@ from pmcrm.surveys import (
 )
 from pmcrm.tiers import (
     AnyOf,
+    DowngradeCause,
+    DowngradeNotice,
+    MemberRecord,
     Override,
     OverrideKind,
     ReferralsAtLeast,
+    ReviewAction,
+    ReviewOutcome,
     Tier,
     TierLadder,
     apply_for,
@@ -388,6 +393,87 @@ def test_review_outcome_without_a_notice_escapes_an_override_reason() -> None:
     texts = shown(outcome, "保持 Stay", hidden=("MemberRecord", "Override"))
     assert not any("降级通知" in t for t in texts)
     escaped(outcome)
+
+
+def gold_member_outcome(notice: DowngradeNotice | None) -> ReviewOutcome:
+    """The review of a gold member on 1 July 2026: a notice to regular, or a stay."""
+    reason = (
+        Reason(
+            code="review.stay",
+            zh="保持 {tier_zh}",
+            en="stays {tier_en}",
+            figures=(("tier_zh", "黄金"), ("tier_en", "Gold")),
+        )
+        if notice is None
+        else Reason(
+            code="review.arrears_days",
+            zh="连续欠费达到期限：已连续欠费 {days} 天（上限 {limit} 天）",
+            en="Arrears continuing too long: owed for {days} days (limit {limit} days)",
+            figures=(("days", "120"), ("limit", "90")),
+        )
+    )
+    return ReviewOutcome(
+        customer_id="C-7",
+        on=date(2026, 7, 1),
+        action=ReviewAction.STAY if notice is None else ReviewAction.NOTICE,
+        from_tier="gold",
+        to_tier="gold" if notice is None else notice.to_tier,
+        from_label=Label(zh="黄金", en="Gold"),
+        to_label=Label(zh="黄金", en="Gold") if notice is None else Label(zh="普通", en="Regular"),
+        notice=notice,
+        record=MemberRecord(customer_id="C-7", tier="gold", since=date(2025, 1, 1), notice=notice),
+        reasons=(reason,),
+    )
+
+
+def test_review_outcome_rows_in_full() -> None:
+    """Every row of a notice, in order: who, when, what, from, to, the notice and its causes."""
+    notice = DowngradeNotice(
+        issued_on=date(2026, 7, 1),
+        effective_on=date(2026, 7, 31),
+        from_tier="gold",
+        to_tier="regular",
+        causes=(DowngradeCause.ARREARS_DAYS, DowngradeCause.VIOLATION),
+    )
+    assert [
+        "定期评审 Periodic review",
+        "客户 Customer",
+        "C-7",
+        "评审日 Review day",
+        "2026-07-01",
+        "结果 Action",
+        "发出降级通知 Downgrade notice issued",
+        "原等级 From",
+        "黄金 Gold",
+        "新等级 To",
+        "普通 Regular",
+        "降级通知 Downgrade notice",
+        "2026-07-01 发出，2026-07-31 生效 issued 2026-07-01, effective 2026-07-31",
+        "通知原因 Causes",
+        "连续欠费达到期限、违反规定损害公司或其他业主利益 "
+        "Arrears continuing too long, Rule violation causing harm",
+        "说明",
+        "Explanation",
+        "连续欠费达到期限：已连续欠费 120 天（上限 90 天）",
+        "Arrears continuing too long: owed for 120 days (limit 90 days)",
+    ] == shown(gold_member_outcome(notice), hidden=("MemberRecord", "DowngradeNotice"))
+    assert [
+        "定期评审 Periodic review",
+        "客户 Customer",
+        "C-7",
+        "评审日 Review day",
+        "2026-07-01",
+        "结果 Action",
+        "保持 Stay",
+        "原等级 From",
+        "黄金 Gold",
+        "新等级 To",
+        "黄金 Gold",
+        "说明",
+        "Explanation",
+        "保持 黄金",
+        "stays Gold",
+    ] == shown(gold_member_outcome(None), hidden=("MemberRecord",))
 
 
 # --- segmentation -----------------------------------------------------------------------

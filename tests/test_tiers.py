@@ -50,6 +50,7 @@ from pmcrm.tiers import (
     evaluate_tree,
     explain_tier,
 )
+from pmcrm.tiers.conditions import best_fee_amount, best_fee_in_window, best_in, fee_amounts
 from pmcrm.values import Label, Lang, Money, PersonName
 
 AS_OF = date(2026, 11, 23)
@@ -894,3 +895,384 @@ def test_a_fee_window_is_described() -> None:
         "annual property-service fee >= 30000 CNY (in one of the last 2 fee years)"
     )
     assert rule.describe("zh") == "年度物业服务费 >= 30000 CNY（近 2 个缴费年度之一）"
+
+
+# --- every check in full: the verdict, the figures and what is missing -------------------
+
+#: A reason as a reader sees it: its code, then its text in zh and in en.
+Said = tuple[str, str, str]
+
+
+def said(reason: Reason | None) -> Said | None:
+    """*reason*'s code and its zh and en texts; ``None`` for no reason."""
+    return None if reason is None else (reason.code, reason.text("zh"), reason.text("en"))
+
+
+def in_full(result: ConditionResult) -> tuple[bool, Said | None, Said | None]:
+    """A result as ``(passed, its reason, what is missing)``."""
+    return (result.passed, said(result.reason), said(result.missing))
+
+
+GM_DIAMOND = Designation(tier="diamond", by="总经理办公会", on=date(2026, 1, 1), reason="战略合作")
+GM_GOLD = attrs.evolve(GM_DIAMOND, tier="gold")
+DIAMOND_CTX = TierContext(as_of=AS_OF, tier="diamond", designations=(GM_DIAMOND,))
+YES = AnnualFeeAtLeast(amount=cny("0"))
+NO = AnnualFeeAtLeast(amount=cny("1"))
+
+
+@pytest.mark.parametrize(
+    ("rule", "customer", "context", "expected"),
+    [
+        pytest.param(
+            AnnualFeeAtLeast(amount=cny("50000")),
+            make_customer({2026: "50000"}),
+            CTX,
+            (
+                True,
+                (
+                    "tier.annual_fee",
+                    "年度物业服务费：实际 50000 CNY (2026)，要求 >= 50000 CNY → 满足",
+                    "annual property-service fee: observed 50000 CNY (2026), "
+                    "required >= 50000 CNY → met",
+                ),
+                None,
+            ),
+            id="fee-at-the-threshold",
+        ),
+        pytest.param(
+            AnnualFeeAtLeast(amount=cny("50000"), window_years=2),
+            make_customer({2024: "90000", 2025: "42000", 2026: "30000"}),
+            CTX,
+            (
+                False,
+                (
+                    "tier.annual_fee",
+                    "年度物业服务费：实际 42000 CNY (2025)，要求 >= 50000 CNY → 不满足",
+                    "annual property-service fee: observed 42000 CNY (2025), "
+                    "required >= 50000 CNY → not met",
+                ),
+                (
+                    "tier.annual_fee.missing",
+                    "还需 8000 CNY（2025 年度）",
+                    "needs 8000 CNY more (2025 fee year)",
+                ),
+            ),
+            id="fee-best-of-a-two-year-window",
+        ),
+        pytest.param(
+            ConsecutiveYears(years=3, each_at_least=cny("50000")),
+            make_customer({2024: "50000", 2025: "50000", 2026: "50000"}),
+            CTX,
+            (
+                True,
+                (
+                    "tier.consecutive_years",
+                    "连续缴费年限（每年 >= 50000 CNY）：实际 3，要求 >= 3 → 满足",
+                    "consecutive fee years (each >= 50000 CNY): observed 3, required >= 3 → met",
+                ),
+                None,
+            ),
+            id="run-at-the-threshold",
+        ),
+        pytest.param(
+            ConsecutiveYears(years=3, each_at_least=cny("50000")),
+            make_customer({2025: "50000", 2026: "50000"}),
+            CTX,
+            (
+                False,
+                (
+                    "tier.consecutive_years",
+                    "连续缴费年限（每年 >= 50000 CNY）：实际 2，要求 >= 3 → 不满足",
+                    "consecutive fee years (each >= 50000 CNY): observed 2, "
+                    "required >= 3 → not met",
+                ),
+                (
+                    "tier.consecutive_years.missing",
+                    "还需连续 1 年",
+                    "needs 1 more consecutive years",
+                ),
+            ),
+            id="run-one-year-short",
+        ),
+        pytest.param(
+            YearsOfPurchase(years=2, each_at_least=cny("20000")),
+            make_customer({2019: "20000", 2023: "25000"}),
+            CTX,
+            (
+                True,
+                (
+                    "tier.years_of_purchase",
+                    "累计缴费年限（每年 >= 20000 CNY）：实际 2，要求 >= 2 → 满足",
+                    "fee years in all (each >= 20000 CNY): observed 2, required >= 2 → met",
+                ),
+                None,
+            ),
+            id="years-at-the-threshold",
+        ),
+        pytest.param(
+            YearsOfPurchase(years=2, each_at_least=cny("20000")),
+            make_customer({2019: "20000", 2023: "19999.99"}),
+            CTX,
+            (
+                False,
+                (
+                    "tier.years_of_purchase",
+                    "累计缴费年限（每年 >= 20000 CNY）：实际 1，要求 >= 2 → 不满足",
+                    "fee years in all (each >= 20000 CNY): observed 1, required >= 2 → not met",
+                ),
+                ("tier.years_of_purchase.missing", "还需 1 个缴费年度", "needs 1 more fee years"),
+            ),
+            id="years-one-short",
+        ),
+        pytest.param(
+            ParticipationAtLeast(count=2, window_months=12),
+            make_customer(participations=(date(2025, 11, 24),), contributions=(AS_OF,)),
+            CTX,
+            (
+                True,
+                (
+                    "tier.participation",
+                    "近 12 个月社区参与：实际 2，要求 >= 2 → 满足",
+                    "community activities, last 12 months: observed 2, required >= 2 → met",
+                ),
+                None,
+            ),
+            id="participation-on-both-ends-of-the-window",
+        ),
+        pytest.param(
+            ParticipationAtLeast(count=2, window_months=12),
+            make_customer(
+                participations=(date(2025, 11, 23), date(2026, 11, 24)),
+                contributions=(date(2026, 6, 1),),
+            ),
+            CTX,
+            (
+                False,
+                (
+                    "tier.participation",
+                    "近 12 个月社区参与：实际 1，要求 >= 2 → 不满足",
+                    "community activities, last 12 months: observed 1, required >= 2 → not met",
+                ),
+                ("tier.participation.missing", "还需参与 1 次", "needs 1 more activities"),
+            ),
+            id="participation-just-outside-the-window",
+        ),
+        pytest.param(
+            ReferralsAtLeast(count=1, window_months=24),
+            make_customer(referrals=(AS_OF,)),
+            CTX,
+            (
+                True,
+                (
+                    "tier.referrals",
+                    "近 24 个月推荐新客户：实际 1，要求 >= 1 → 满足",
+                    "referrals, last 24 months: observed 1, required >= 1 → met",
+                ),
+                None,
+            ),
+            id="referral-on-the-day",
+        ),
+        pytest.param(
+            ReferralsAtLeast(count=3, window_months=24),
+            make_customer(referrals=(date(2024, 11, 24), date(2024, 11, 23), date(2026, 11, 24))),
+            CTX,
+            (
+                False,
+                (
+                    "tier.referrals",
+                    "近 24 个月推荐新客户：实际 1，要求 >= 3 → 不满足",
+                    "referrals, last 24 months: observed 1, required >= 3 → not met",
+                ),
+                ("tier.referrals.missing", "还需推荐 2 位", "needs 2 more referrals"),
+            ),
+            id="referrals-two-short",
+        ),
+        pytest.param(
+            BusinessGrowthAtLeast(amount=cny("1000")),
+            make_customer(
+                purchases=(
+                    (date(2025, 11, 24), ServiceNeed.VALUE_ADDED, "1000"),
+                    (date(2026, 11, 24), ServiceNeed.SPECIAL, "500"),
+                )
+            ),
+            CTX,
+            (
+                True,
+                (
+                    "tier.business_growth",
+                    "近 12 个月增值业务：实际 1000 CNY，要求 >= 1000 CNY → 满足",
+                    "new business, last 12 months: observed 1000 CNY, required >= 1000 CNY → met",
+                ),
+                None,
+            ),
+            id="business-on-the-window-s-first-day",
+        ),
+        pytest.param(
+            BusinessGrowthAtLeast(amount=cny("1500"), window_months=6),
+            make_customer(
+                purchases=(
+                    (date(2026, 5, 23), ServiceNeed.SPECIAL, "800"),
+                    (date(2026, 5, 24), ServiceNeed.SPECIAL, "600"),
+                )
+            ),
+            CTX,
+            (
+                False,
+                (
+                    "tier.business_growth",
+                    "近 6 个月增值业务：实际 600 CNY，要求 >= 1500 CNY → 不满足",
+                    "new business, last 6 months: observed 600 CNY, "
+                    "required >= 1500 CNY → not met",
+                ),
+                ("tier.business_growth.missing", "还需 900 CNY", "needs 900 CNY more"),
+            ),
+            id="business-900-short",
+        ),
+        pytest.param(
+            Designated(),
+            make_customer(),
+            DIAMOND_CTX,
+            (
+                True,
+                (
+                    "tier.designated",
+                    "管理层认定：实际 总经理办公会, 2026-01-01: 战略合作，要求 diamond → 满足",
+                    "designated by management: observed 总经理办公会, 2026-01-01: 战略合作, "
+                    "required diamond → met",
+                ),
+                None,
+            ),
+            id="designated",
+        ),
+        pytest.param(
+            Designated(),
+            make_customer(),
+            attrs.evolve(DIAMOND_CTX, designations=(GM_GOLD,)),
+            (
+                False,
+                (
+                    "tier.designated",
+                    "管理层认定：实际 -，要求 diamond → 不满足",
+                    "designated by management: observed -, required diamond → not met",
+                ),
+                (
+                    "tier.designated.missing",
+                    "需管理层认定",
+                    "needs a designation by management",
+                ),
+            ),
+            id="designated-for-another-tier",
+        ),
+        pytest.param(
+            AllOf(conditions=(YES, YES)),
+            make_customer(),
+            CTX,
+            (True, ("tier.all_of", "全部满足（满足 2/2）→ 满足", "all of (2/2 met) → met"), None),
+            id="all-of",
+        ),
+        pytest.param(
+            AnyOf(conditions=(NO, YES)),
+            make_customer(),
+            CTX,
+            (True, ("tier.any_of", "满足其一（满足 1/2）→ 满足", "any of (1/2 met) → met"), None),
+            id="any-of",
+        ),
+        pytest.param(
+            AnyOf(conditions=(NO,)),
+            make_customer(),
+            CTX,
+            (
+                False,
+                ("tier.any_of", "满足其一（满足 0/1）→ 不满足", "any of (0/1 met) → not met"),
+                None,
+            ),
+            id="any-of-none",
+        ),
+        pytest.param(
+            AnyNOf(n=2, conditions=(YES, NO, YES)),
+            make_customer(),
+            CTX,
+            (
+                True,
+                (
+                    "tier.any_n_of",
+                    "至少满足 2 项（满足 2/3）→ 满足",
+                    "at least 2 of (2/3 met) → met",
+                ),
+                None,
+            ),
+            id="any-n-of-exactly-n",
+        ),
+    ],
+)
+def test_every_check_in_full(
+    rule: Any, customer: Customer, context: TierContext, expected: Any
+) -> None:
+    """Each condition's verdict, figures and shortfall, in zh and en, on both sides of its bar."""
+    result = rule.check(customer, context)
+    assert expected == in_full(result)
+    assert result.passed is rule.holds(customer, context)
+
+
+def test_any_n_of_may_ask_for_all_of_its_parts() -> None:
+    """``n`` equal to the number of parts is allowed; one more is refused, in zh and en."""
+    assert AnyNOf(n=2, conditions=(YES, YES)).holds(make_customer(), CTX)
+    with pytest.raises(InvalidValue) as refused:
+        AnyNOf(n=3, conditions=(YES, YES))
+    assert (
+        "n",
+        "'n' must be <= the number of conditions (2): 3",
+        "'n' 必须 <= the number of conditions (2)：3",
+        ".n",
+    ) == (
+        refused.value.field,
+        refused.value.message_en,
+        refused.value.message_zh,
+        refused.value.subpath,
+    )
+
+
+def test_the_best_fee_is_the_highest_in_the_window_and_the_latest_on_ties() -> None:
+    """Within the window the highest fee counts, the later year on a tie; the year before not."""
+    customer = make_customer({2023: "9000", 2024: "700", 2025: "800", 2026: "800"})
+    assert best_fee_amount(customer, AS_OF, 3) == (Decimal(800), 2026)
+    assert best_fee_amount(customer, AS_OF, 3) == best_in(
+        fee_amounts(customer, "CNY"), AS_OF.year, 3
+    )
+    rising = make_customer({2024: "100", 2025: "300", 2026: "200"})
+    assert best_fee_in_window(rising, AS_OF, 3) == (cny("300"), 2025)
+    assert best_fee_in_window(make_customer({2025: "0"}), AS_OF, 2) == (cny("0"), 2025)
+    assert best_fee_in_window(make_customer({2025: "500"}), AS_OF, 1) == (cny("0"), 2026)
+
+
+def test_a_customer_without_fees_is_read_in_the_threshold_s_currency() -> None:
+    """Fees are in CNY; with none, a USD threshold sees zero dollars and names the gap in USD."""
+    assert best_fee_in_window(make_customer(), AS_OF, 1, "USD") == (Money.of("0", "USD"), 2026)
+    result = AnnualFeeAtLeast(amount=Money.of("1000", "USD")).check(make_customer(), CTX)
+    assert said(result.missing) == (
+        "tier.annual_fee.missing",
+        "还需 1000 USD（2026 年度）",
+        "needs 1000 USD more (2026 fee year)",
+    )
+    assert result.reason.figure("observed") == "0 USD (2026)"
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        AnnualFeeAtLeast(amount=Money.of("1", "USD")),
+        ConsecutiveYears(years=1, each_at_least=Money.of("1", "USD")),
+        YearsOfPurchase(years=1, each_at_least=Money.of("1", "USD")),
+    ],
+)
+def test_a_fee_in_another_currency_names_both_currencies(rule: Any) -> None:
+    """The check refuses too, saying which currency the fee is in and which the rule asked for."""
+    from pmcrm.errors import CurrencyMismatch
+
+    with pytest.raises(CurrencyMismatch) as mixed:
+        rule.check(make_customer({2026: "10"}), CTX)
+    assert ("CNY", "USD", "cannot combine money in CNY with money in USD") == (
+        mixed.value.left,
+        mixed.value.right,
+        str(mixed.value),
+    )

@@ -678,3 +678,92 @@ def test_no_upgrade_while_a_downgrade_cause_remains() -> None:
     outcome = review(customer, record("regular"), POLICY, AS_OF)
     assert (outcome.action, outcome.record.tier) == (ReviewAction.STAY, "regular")
     assert "Arrears continuing too long" in outcome.explain("en")
+
+
+# --- edges of the triggers and the schedule --------------------------------------------
+
+
+def test_a_one_day_arrears_limit_counts_whole_days_owed() -> None:
+    """With a limit of 1 day: no debt or a debt due today is no trigger; one due yesterday is."""
+    one_day = attrs.evolve(
+        POLICY, review=ReviewPolicy(schedule=SCHEDULE, notice_days=30, arrears_days=1)
+    )
+    assert triggers(platinum(), record(), one_day, AS_OF) == ()
+    assert triggers(platinum(arrears=owing("100", AS_OF)), record(), one_day, AS_OF) == ()
+    yesterday = platinum(arrears=owing("100", AS_OF - timedelta(days=1)))
+    assert [
+        (
+            DowngradeCause.ARREARS_DAYS,
+            "连续欠费达到期限：已连续欠费 1 天（上限 1 天）",
+            "Arrears continuing too long: owed for 1 days (limit 1 days)",
+        )
+    ] == [
+        (c, r.text("zh"), r.text("en")) for c, r in triggers(yesterday, record(), one_day, AS_OF)
+    ]
+
+
+def test_low_satisfaction_is_explained_in_both_languages() -> None:
+    """The reason lists the scores, the bar and the day of the refusal, in zh and en."""
+    scores = tuple(
+        SatisfactionScore(on=date(2026, m, 1), score=Decimal(s))
+        for m, s in ((3, "40"), (6, "55"), (9, "59.99"))
+    )
+    refused = record(satisfaction=scores, refusals=(CooperationRefusal(on=AS_OF, note="n"),))
+    assert [
+        (
+            DowngradeCause.LOW_SATISFACTION,
+            "review.low_satisfaction",
+            "长期满意度低且拒绝配合改进：最近评分 40, 55, 59.99 均低于 60，"
+            "且于 2026-11-23 拒绝配合改进",
+            "Sustained low satisfaction with refusal to cooperate: last scores 40, 55, 59.99 "
+            "all below 60, and refused to cooperate on 2026-11-23",
+        )
+    ] == causes_and_reasons(refused)
+
+
+def test_a_violation_after_the_review_day_or_a_harmless_one_does_not_trigger() -> None:
+    """Only harmful violations up to the review day count."""
+    later = Violation(on=AS_OF + timedelta(days=1), description="d")
+    harmless = Violation(on=AS_OF, description="d", harmful=False)
+    assert [] == causes_and_reasons(record(violations=(later, harmless)))
+
+
+def test_triggers_read_the_record_s_designations() -> None:
+    """A diamond designated by management still qualifies: no downgrade trigger."""
+    designation = Designation(tier="diamond", by="GM", on=date(2026, 1, 1), reason="r")
+    designated = record("diamond", designations=(designation,))
+    assert triggers(make_customer(), designated, POLICY, AS_OF) == ()
+    assert [DowngradeCause.NOT_QUALIFIED] == [
+        c for c, _ in triggers(make_customer(), record("diamond"), POLICY, AS_OF)
+    ]
+
+
+def test_the_base_tier_stays_with_its_causes_on_the_review_day() -> None:
+    """At the base tier a cause keeps the member there, dated and explained."""
+    customer = attrs.evolve(make_customer(), arrears=owing("100", date(2026, 1, 1)))
+    outcome = review(customer, record("regular"), POLICY, AS_OF)
+    assert (ReviewAction.STAY, AS_OF, "C-1", "regular") == (
+        outcome.action,
+        outcome.on,
+        outcome.customer_id,
+        outcome.to_tier,
+    )
+    assert [
+        (
+            "review.arrears_days",
+            "连续欠费达到期限：已连续欠费 326 天（上限 90 天）",
+            "Arrears continuing too long: owed for 326 days (limit 90 days)",
+        )
+    ] == reasons(outcome)
+
+
+def test_fixed_dates_on_both_ends_of_the_window() -> None:
+    """A fixed date on *start* or on the day before *end* is in; one on *end* is out."""
+    schedule = ReviewSchedule(
+        kind=ScheduleKind.FIXED_DATES,
+        dates=(MonthDay(month=1, day=1), MonthDay(month=12, day=31)),
+    )
+    assert [date(2025, 12, 31), date(2026, 1, 1), date(2026, 12, 31)] == review_dates(
+        schedule, AS_OF, date(2025, 12, 31), date(2027, 1, 1)
+    )
+    assert [] == review_dates(schedule, AS_OF, date(2026, 1, 2), date(2026, 12, 31))

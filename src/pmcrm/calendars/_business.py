@@ -236,9 +236,9 @@ class BusinessCalendar(_Lazy):
         try:
             nothing = duration <= ZERO
         except TypeError:
-            nothing = check_duration(duration) <= ZERO
+            nothing = True  # not a timedelta: check_duration refuses it below
         if nothing:
-            check_duration(duration)  # refuses a negative duration
+            check_duration(duration)  # refuses a negative duration, or not a timedelta
             if done is not None:
                 return start.astimezone(self.timezone)
             raise self._outside(start)
@@ -270,9 +270,9 @@ class BusinessCalendar(_Lazy):
         try:
             nothing = duration <= ZERO
         except TypeError:
-            nothing = check_duration(duration) <= ZERO
+            nothing = True  # not a timedelta: check_duration refuses it below
         if nothing:
-            check_duration(duration)
+            check_duration(duration)  # refuses a negative duration, or not a timedelta
             if done is not None:
                 return end.astimezone(self.timezone)
             raise self._outside(end)

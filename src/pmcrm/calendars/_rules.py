@@ -80,6 +80,7 @@ def check_calendar(cal: "BusinessCalendar") -> None:
             "le",
             value=cal.last_day.isoformat(),
             bound=f"{bound.isoformat()} ({MAX_COVERAGE_DAYS} days of coverage)",
+            bound_zh=f"{bound.isoformat()}（覆盖 {MAX_COVERAGE_DAYS} 天）",
             subpath=".last_day",
         )
     if len(cal.hours) > MAX_INTERVALS:

@@ -36,6 +36,7 @@ counted and what was paused (:meth:`MetricClock.explain`).
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
+from fractions import Fraction
 
 import attrs
 
@@ -70,6 +71,7 @@ __all__ = [
 ]
 
 _ZERO = timedelta(0)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 class ClockStatus(LabelledEnum):
@@ -277,7 +279,7 @@ def measure(
     ]
     for a, b, why in pauses:
         holes.extend((lo, hi, SpanKind.PAUSED, why) for lo, hi in _clip([(a, b)], start, end))
-    holes.sort(key=lambda h: h[0])
+    holes.sort()  # they never overlap: by start
     between = time_base.between
     timeline: list[Span] = []
     cursor = start
@@ -362,12 +364,11 @@ def _warning(
     """The highest level whose share of *target* an open, unbreached clock has used."""
     if status not in (ClockStatus.RUNNING, ClockStatus.PAUSED):
         return None
-    used = elapsed // timedelta(microseconds=1)
-    whole = target // timedelta(microseconds=1)
+    # Exact: whole microseconds as a fraction, compared with each decimal level.
+    used = Fraction(elapsed // _MICROSECOND, target // _MICROSECOND)
     reached = None
     for level in levels:
-        num, den = level.as_integer_ratio()
-        if used * den >= whole * num:
+        if used >= level:
             reached = level
     return reached
 

@@ -211,13 +211,12 @@ def best_fee_amount(
 
 def best_in(fees: list[tuple[int, Decimal]], year: int, window_years: int) -> tuple[Decimal, int]:
     """The rule of :func:`best_fee_amount` on ``(year, amount)`` pairs."""
-    best, best_year = Decimal(0), year
-    found = False
     first = year - window_years + 1
-    for fee_year, amount in fees:
-        if first <= fee_year <= year and (not found or (amount, fee_year) > (best, best_year)):
-            best, best_year, found = amount, fee_year, True
-    return best, best_year
+    # The largest (amount, year): the latest year on ties; the first of equal pairs.
+    return max(
+        ((amount, fee_year) for fee_year, amount in fees if first <= fee_year <= year),
+        default=(Decimal(0), year),
+    )
 
 
 def best_fee_in_window(

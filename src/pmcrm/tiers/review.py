@@ -348,9 +348,7 @@ def low_satisfaction_trigger(
 
 def violation_trigger(record: MemberRecord, policy: ReviewPolicy, on: date) -> Reason | None:
     """A harmful violation in the last ``violation_window_months`` up to *on*."""
-    if policy.violation_window_months is None or not any(
-        v.harmful and v.on <= on for v in record.violations
-    ):
+    if policy.violation_window_months is None or not record.violations:
         return None
     start = on + timedelta(days=1) - relativedelta(months=policy.violation_window_months)
     found = [v for v in record.violations if v.harmful and start <= v.on <= on]
@@ -644,10 +642,10 @@ def review_dates(schedule: ReviewSchedule, since: date, start: date, end: date) 
                 dtstart=_midnight(date(start.year, 1, 1)),
                 bymonth=md.month,
                 bymonthday=md.day,
-                until=_midnight(end),
+                until=_midnight(end - timedelta(days=1)),  # rrule's until is inclusive
             )
             days.update(d.date() for d in rule)
-        return sorted(d for d in days if start <= d < end)
+        return sorted(d for d in days if d >= start)
     if schedule.kind is ScheduleKind.ANNIVERSARY:
         return _stepped(since, relativedelta(years=1), start, end, skip_first=True)
     # Both are present for this kind: ReviewSchedule checks it when built.
