@@ -1,6 +1,7 @@
 """Pricing: bills, discount rules, stacking, rounding, itemised and explained results."""
 
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from html.parser import HTMLParser
 from typing import Any
 
 import attrs
@@ -306,6 +307,18 @@ def test_per_bill_rounds_once() -> None:
     assert ["0.01", "0.01", "0.00"] == discounts(per_bill)
 
 
+def test_per_bill_gives_the_units_left_to_the_largest_remainders() -> None:
+    """0.10, 0.10 and 0.90 at 5 %: 0.055 in all, 0.06 rounded, 6 fen to share.
+
+    Exact shares 0.545, 0.545 and 4.909 fen: floors 0, 0 and 4; of the 2 fen
+    left, one goes to the largest remainder (the third line), one to the
+    first of the tied lines.
+    """
+    the_bill = bill(("0.10", "cleaning"), ("0.10", "cleaning"), ("0.90", "cleaning"))
+    priced = price(the_bill, [PLATINUM_SERVICES], PricingPolicy(rounding=RoundingScope.PER_BILL))
+    assert (["0.01", "0.00", "0.05"], Money.of("0.06")) == (discounts(priced), priced.discount)
+
+
 def test_per_bill_without_discount_and_empty_bill() -> None:
     """No discount at all allocates zeros; an empty bill has zero totals in its currency."""
     policy = PricingPolicy(rounding=RoundingScope.PER_BILL)
@@ -512,3 +525,417 @@ def test_default_policy() -> None:
         PricingPolicy().unit,
         PricingPolicy().max_total_rate,
     )
+
+
+# --- exact figures at the edges (the mutation job's findings) ------------------------
+
+
+def refusal(error: InvalidValue) -> tuple[str, str, str, dict[str, object], str, str]:
+    """Everything a refusal tells: field, code, path, figures and both messages."""
+    return (
+        error.field,
+        error.code,
+        error.subpath,
+        dict(error.params),
+        error.message_en,
+        error.message_zh,
+    )
+
+
+def test_a_line_that_is_not_a_bill_line_is_named_with_its_type() -> None:
+    """Lines must be ``BillLine``: the index, what came instead, in zh and en."""
+    with pytest.raises(InvalidValue) as info:
+        Bill(lines=(line("1.00"), "1.00"))  # type: ignore[arg-type]
+    assert (
+        "lines",
+        "type",
+        "[1]",
+        {"value": "'1.00'", "expected": "BillLine", "got": "str"},
+        "'lines' must be BillLine, got str",
+        "'lines' 应为 BillLine，实际为 str",
+    ) == refusal(info.value)
+
+
+def test_a_foreign_currency_line_is_named_with_both_currencies() -> None:
+    """A HKD line on a CNY bill: both currencies in the message, the line's path."""
+    with pytest.raises(InvalidValue) as info:
+        Bill(lines=(line("1.00"), line("2.00", currency="HKD")))
+    assert (
+        "lines",
+        "currency",
+        ".lines[1].amount.currency",
+        {"value": "'HKD'", "other": "CNY"},
+        "'lines' mixes currencies: 'HKD' and CNY",
+        "'lines' 币种不一致：'HKD' 与 CNY",
+    ) == refusal(info.value)
+
+
+@pytest.mark.parametrize(
+    ("quantity", "figures", "en", "zh"),
+    [
+        (
+            2,
+            {"value": "2", "expected": "finite Decimal", "got": "int"},
+            "'quantity' must be finite Decimal, got int",
+            "'quantity' 应为 finite Decimal，实际为 int",
+        ),
+        (
+            Decimal(0),
+            {"value": "0", "bound": 0},
+            "'quantity' must be > 0: 0",
+            "'quantity' 必须 > 0：0",
+        ),
+        (
+            Decimal("-0.5"),
+            {"value": "-0.5", "bound": 0},
+            "'quantity' must be > 0: -0.5",
+            "'quantity' 必须 > 0：-0.5",
+        ),
+    ],
+)
+def test_quantity_refusals_in_both_languages(
+    quantity: object, figures: dict[str, object], en: str, zh: str
+) -> None:
+    """A quantity is a finite Decimal above 0; the refusal shows the value given."""
+    given: Any = quantity
+    with pytest.raises(InvalidValue) as info:
+        BillLine(category="x", description="d", amount=Money.of(1), quantity=given)
+    assert ("quantity", info.value.code, "", figures, en, zh) == refusal(info.value)
+
+
+def test_a_quantity_may_be_a_fraction() -> None:
+    """Half an hour of handyman work is a valid quantity: the bound is 0, not 1."""
+    half = BillLine(
+        category="repair", description="半小时维修", amount=Money.of(40), quantity=Decimal("0.5")
+    )
+    assert Decimal("0.5") == half.quantity
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        (
+            {"unit": "0.01"},
+            (
+                "unit",
+                "type",
+                "",
+                {"value": "'0.01'", "expected": "finite Decimal", "got": "str"},
+                "'unit' must be finite Decimal, got str",
+                "'unit' 应为 finite Decimal，实际为 str",
+            ),
+        ),
+        (
+            {"unit": Decimal("0.0000001")},
+            (
+                "unit",
+                "ge",
+                "",
+                {"value": "1E-7", "bound": MIN_UNIT},
+                "'unit' must be >= 0.000001: 1E-7",
+                "'unit' 必须 >= 0.000001：1E-7",
+            ),
+        ),
+        (
+            {"rounding_mode": "HALF_UP"},
+            (
+                "rounding_mode",
+                "choice",
+                "",
+                {"value": "'HALF_UP'", "choices": ", ".join(ROUNDING_MODES)},
+                f"'rounding_mode' must be one of {', '.join(ROUNDING_MODES)}: 'HALF_UP'",
+                f"'rounding_mode' 必须是 {', '.join(ROUNDING_MODES)} 之一：'HALF_UP'",
+            ),
+        ),
+    ],
+)
+def test_policy_refusals_in_both_languages(
+    kwargs: dict[str, Any], expected: tuple[object, ...]
+) -> None:
+    """A policy's refusals name the field, the value and the rule, in zh and en."""
+    with pytest.raises(InvalidValue) as info:
+        PricingPolicy(**kwargs)
+    assert expected == refusal(info.value)
+
+
+def test_the_smallest_unit_is_accepted() -> None:
+    """0.000001 itself is a valid unit: the bound is inclusive."""
+    assert MIN_UNIT == PricingPolicy(unit=MIN_UNIT).unit
+    assert len(ROUNDING_MODES) == len({PricingPolicy(rounding_mode=m) for m in ROUNDING_MODES})
+
+
+def test_a_line_off_the_unit_is_refused_in_both_languages() -> None:
+    """12.34 is not a whole number of 0.05: the amount, the unit and the line's path."""
+    with pytest.raises(InvalidValue) as info:
+        price(bill(("1.00", "x"), ("12.34", "x")), [], PricingPolicy(unit=Decimal("0.05")))
+    assert (
+        "lines",
+        "format",
+        "[1].amount.amount",
+        {"value": "12.34", "what": "whole number of 0.05 units", "what_zh": "0.05 的整数倍"},
+        "'lines' is not a valid whole number of 0.05 units: 12.34",
+        "'lines' 不是有效的0.05 的整数倍：12.34",
+    ) == refusal(info.value)
+
+
+def test_a_total_of_exactly_10_to_the_15_is_refused() -> None:
+    """The bound is exclusive, like Money's: 10**15 is refused, one fen less is billed."""
+    half = "500000000000000.00"
+    with pytest.raises(InvalidValue) as info:
+        price(bill((half, "x"), (half, "x")), [], PricingPolicy())
+    assert (
+        "amount",
+        "lt",
+        "",
+        {"value": "1000000000000000.00", "bound": "10**15 in absolute value"},
+        "'amount' must be < 10**15 in absolute value: 1000000000000000.00",
+        "'amount' 必须 < 10**15 in absolute value：1000000000000000.00",
+    ) == refusal(info.value)
+    below = price(bill((half, "x"), ("499999999999999.99", "x")), [], PricingPolicy())
+    assert Money.of("999999999999999.99") == below.original
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        (ROUND_HALF_UP, "0.05"),
+        (ROUND_HALF_EVEN, "0.00"),
+        ("ROUND_HALF_DOWN", "0.00"),
+        ("ROUND_UP", "0.05"),
+        ("ROUND_DOWN", "0.00"),
+    ],
+)
+def test_a_cash_unit_tie_follows_the_policy_mode(mode: str, expected: str) -> None:
+    """5 % of 0.50 is 0.025, half of the 0.05 unit: the policy's mode decides, alone."""
+    policy = PricingPolicy(unit=Decimal("0.05"), rounding_mode=mode)
+    the_bill = bill(("0.50", "cleaning"))
+    assert [expected] == discounts(price(the_bill, [PLATINUM_SERVICES], policy))
+    per_bill = attrs.evolve(policy, rounding=RoundingScope.PER_BILL)
+    assert Money.of(expected) == price(the_bill, [PLATINUM_SERVICES], per_bill).discount
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [(ROUND_HALF_UP, "0.03"), (ROUND_HALF_EVEN, "0.02"), ("ROUND_DOWN", "0.02")],
+)
+def test_a_per_bill_tie_follows_the_policy_mode(mode: str, expected: str) -> None:
+    """Two 0.25 lines at 5 %: exactly 0.025 in all, rounded once with the policy's mode."""
+    policy = PricingPolicy(rounding=RoundingScope.PER_BILL, rounding_mode=mode)
+    priced = price(bill(("0.25", "x"), ("0.25", "x")), [PLATINUM_SERVICES], policy)
+    assert (Decimal("0.0250"), Money.of(expected)) == (priced.exact_discount, priced.discount)
+
+
+def test_a_unit_that_is_not_a_power_of_ten() -> None:
+    """A 0.02 unit: 3 % of 1.00 is 0.03, 1.5 units, so 0.04 half up (never 0.03)."""
+    policy = PricingPolicy(unit=Decimal("0.02"))
+    priced = price(
+        bill(("1.00", "cleaning")), [attrs.evolve(PLATINUM_SERVICES, rate=Rate.percent(3))], policy
+    )
+    assert (["0.04"], Money.of("0.96")) == (discounts(priced), priced.net)
+
+
+def test_pricing_ignores_the_ambient_decimal_context() -> None:
+    """A coarse, trapping, rounding-down ambient context changes no figure."""
+    from decimal import ROUND_DOWN, Context, localcontext
+
+    cases = [
+        (bill(("0.50", "cleaning"), ("123456789.85", "x")), PricingPolicy(unit=Decimal("0.05"))),
+        (
+            bill(("0.25", "x"), ("0.25", "x"), ("98765432.10", "x")),
+            PricingPolicy(rounding=RoundingScope.PER_BILL),
+        ),
+        (
+            bill(("0.50", "cleaning"), ("123456789.85", "x")),
+            PricingPolicy(unit=Decimal("0.05"), rounding=RoundingScope.PER_BILL),
+        ),
+    ]
+    expected = [price(b, [PLATINUM_SERVICES], p) for b, p in cases]
+    coarse = Context(prec=3, rounding=ROUND_DOWN)
+    coarse.traps = dict.fromkeys(coarse.traps, True)
+    with localcontext(coarse):
+        got = [price(b, [PLATINUM_SERVICES], p) for b, p in cases]
+        texts = [p.explain("en") for p in got]
+    assert expected == got
+    assert [p.explain("en") for p in expected] == texts
+
+
+def test_each_category_rate_is_resolved_once_per_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``price_bills`` resolves a category once for the whole stream, as documented."""
+    import pmcrm.pricing
+
+    asked: list[str] = []
+    original = pmcrm.pricing.effective_rate
+
+    def counting(
+        category: str, rules: Any, policy: PricingPolicy
+    ) -> tuple[Rate, tuple[DiscountRule, ...]]:
+        asked.append(category)
+        return original(category, rules, policy)
+
+    monkeypatch.setattr(pmcrm.pricing, "effective_rate", counting)
+    bills = [bill(("1.00", "cleaning"), ("2.00", "parking")), bill(("3.00", "cleaning"))]
+    for rounding in RoundingScope:
+        asked.clear()
+        policy = PricingPolicy(rounding=rounding)
+        priced = list(price_bills(bills, [PLATINUM_SERVICES, PROMO_CLEANING], policy))
+        assert ["cleaning", "parking"] == asked
+        assert [["0.08", "0.10"], ["0.24"]] == [discounts(p) for p in priced]
+
+
+def test_rule_applies_to_its_category_or_every_category() -> None:
+    """``DiscountRule.applies_to`` is :func:`rule_applies`."""
+    assert (True, False) == (
+        PLATINUM_FEE.applies_to("property_fee"),
+        PLATINUM_FEE.applies_to("parking"),
+    )
+    assert (True, True) == (
+        PLATINUM_SERVICES.applies_to("parking"),
+        PLATINUM_SERVICES.applies_to("property_fee"),
+    )
+
+
+def test_describe_policy_in_chinese_with_a_cap() -> None:
+    """The zh description has the cap in zh; ``describe`` passes the language on."""
+    capped = PricingPolicy(
+        stacking=Stacking.CUMULATIVE,
+        max_total_rate=Rate.percent("12.5"),
+        rounding=RoundingScope.PER_BILL,
+        unit=Decimal("0.05"),
+    )
+    assert "叠加：累加（上限 12.5%）；取整：整单取整，ROUND_HALF_UP，单位 0.05" == capped.describe(
+        "zh"
+    )
+    assert "叠加：取最优；取整：逐行取整，ROUND_HALF_UP，单位 0.01" == describe_policy(
+        PricingPolicy(), "zh"
+    )
+    assert capped.describe("en") == capped.describe() == describe_policy(capped)
+
+
+def test_explain_per_bill_in_chinese_and_per_line_codes() -> None:
+    """The per-bill rounding statement in zh in full; the per-line statement's code."""
+    the_bill = bill(("0.10", "cleaning"), ("0.10", "cleaning"))
+    policy = PricingPolicy(stacking=Stacking.CUMULATIVE, rounding=RoundingScope.PER_BILL)
+    reasons = price(the_bill, [PLATINUM_SERVICES, PROMO_CLEANING], policy).reasons()
+    assert (
+        "取整：整单，精确优惠合计 0.0260 按 ROUND_HALF_UP 取整到 0.01 得 0.03 CNY，"
+        "按最大余额法分摊到各行；叠加：累加"
+    ) == reasons[2].text("zh")
+    per_line = price(the_bill, [PLATINUM_SERVICES], PricingPolicy()).reasons()
+    assert ["pricing.line", "pricing.line", "pricing.rounding.per_line", "pricing.total"] == [
+        r.code for r in per_line
+    ]
+
+
+def test_columns_that_disagree_with_the_bill_are_refused() -> None:
+    """A priced bill built by hand with too few rates or discounts is never truncated."""
+    priced = price(bill(("1.00", "x"), ("2.00", "x")), [PLATINUM_SERVICES], PricingPolicy())
+    short_rates = attrs.evolve(priced, rates=priced.rates[:1])
+    with pytest.raises(ValueError, match="shorter"):
+        _ = short_rates.exact_discount
+    with pytest.raises(ValueError, match="shorter"):
+        _ = short_rates.lines
+    with pytest.raises(ValueError, match="shorter"):
+        _ = attrs.evolve(priced, discounts=priced.discounts[:1]).lines
+
+
+# --- rich display ----------------------------------------------------------------------
+
+
+class _Cells(HTMLParser):
+    """The text outside tables, and each table's rows as ``(text, alignment)`` cells."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: list[str] = []
+        self.tables: list[list[list[tuple[str, str]]]] = []
+        self._cell: list[str] | None = None
+        self._align = ""
+
+    def handle_starttag(self, tag: str, attrs_: list[tuple[str, str | None]]) -> None:
+        style = dict(attrs_).get("style") or ""
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in {"th", "td"}:
+            self._cell = []
+            self._align = "right" if "text-align:right" in style else "left"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"th", "td"} and self._cell is not None:
+            self.tables[-1][-1].append(("".join(self._cell), self._align))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+        elif data.strip():
+            self.headings.append(data)
+
+
+def test_priced_bill_html_shows_every_figure_in_its_column() -> None:
+    """Headers in zh and en, figures right, numbered rows, the totals, the rounding note.
+
+    The note is the rounding statement alone, not the statements of the lines.
+    """
+    the_bill = bill(("100.00", "property_fee"), ("50.00", "parking"), ("0.10", "cleaning"))
+    priced = price(the_bill, [PLATINUM_FEE, PROMO_CLEANING], PricingPolicy())
+    cells = _Cells()
+    cells.feed(priced._repr_html_())
+    assert ["计价 Priced bill"] == cells.headings
+    table, totals, notes = cells.tables
+    r, left = "right", "left"
+    assert [
+        [
+            ("#", r),
+            ("类别 Category", left),
+            ("项目 Description", left),
+            ("原价 Original", r),
+            ("折扣率 Rate", r),
+            ("优惠 Discount", r),
+            ("实收 Net", r),
+            ("折扣来源 Source", left),
+        ],
+        [
+            ("1", r),
+            ("property_fee", left),
+            ("服务", left),
+            ("100.00 CNY", r),
+            ("10%", r),
+            ("10.00 CNY", r),
+            ("90.00 CNY", r),
+            ("铂金物业费折扣 Platinum property-fee discount", left),
+        ],
+        [
+            ("2", r),
+            ("parking", left),
+            ("服务", left),
+            ("50.00 CNY", r),
+            ("0%", r),
+            ("0.00 CNY", r),
+            ("50.00 CNY", r),
+            ("无适用折扣 no discount applies", left),
+        ],
+        [
+            ("3", r),
+            ("cleaning", left),
+            ("服务", left),
+            ("0.10 CNY", r),
+            ("8%", r),
+            ("0.01 CNY", r),
+            ("0.09 CNY", r),
+            ("保洁季活动 Cleaning promo", left),
+        ],
+    ] == table
+    assert [
+        [("原价合计 Original total", left), ("150.10 CNY", left)],
+        [("优惠合计 Discount total", left), ("10.01 CNY", left)],
+        [("实收合计 Net total", left), ("140.09 CNY", left)],
+    ] == totals
+    assert [
+        [("说明", left), ("Explanation", left)],
+        [
+            ("取整：逐行，按 ROUND_HALF_UP 取整到 0.01；叠加：取最优", left),
+            ("rounding: per line, ROUND_HALF_UP to 0.01; stacking: best of", left),
+        ],
+    ] == notes

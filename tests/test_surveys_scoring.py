@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from html.parser import HTMLParser
 from typing import Any
 
 import attrs
@@ -279,6 +280,105 @@ def test_a_bad_response_names_its_index_and_respondent() -> None:
     assert str(caught.value).startswith("invalid response 2 (respondent '王-7'): 1 fault")
 
 
+PLAIN = Instrument(
+    code="plain",
+    name=text("plain"),
+    dimensions=(DimensionDef.standard(Dimension.SERVICE),),
+    items=(rating("s1", "service"), rating("s3", "service")),
+)
+
+
+@pytest.mark.parametrize(
+    ("instrument", "bad", "path"),
+    [
+        pytest.param(OWNERS, a("zz", 3), "$.answers[0].item", id="unknown item"),
+        pytest.param(OWNERS, a("s1", 6), "$.answers[0].score", id="score off the scale"),
+        pytest.param(OWNERS, a("s2", 3, importance=3), "$.answers[0].importance", id="unasked"),
+        pytest.param(PLAIN, a("s1", 3, importance=3), "$.answers[0].importance", id="none asked"),
+    ],
+)
+def test_every_refusal_names_the_response_by_index(
+    instrument: Instrument, bad: Answer, path: str
+) -> None:
+    """Whichever check of the scoring loop refuses it, the third response is response 2."""
+    good = [response("R1", a("s1", 4)), response("R2", a("s1", 2))]
+    answered = [*good, response("王-3", bad), response("R4", a("s1", 1))]
+    with pytest.raises(ValidationError) as caught:
+        score_survey(instrument, answered)
+    assert ("response 2 (respondent '王-3')", (path,)) == (
+        caught.value.target,
+        caught.value.report.paths,
+    )
+    assert 2 == score_survey(instrument, good).respondents
+    with pytest.raises(ValidationError) as first:
+        score_survey(instrument, [response("王-3", bad), *good])
+    assert "response 0 (respondent '王-3')" == first.value.target
+
+
+@pytest.mark.parametrize("scale", list(Scale))
+@pytest.mark.parametrize("reverse", [False, True])
+def test_scores_just_off_the_scale_are_refused(scale: Scale, reverse: bool) -> None:
+    """The lowest and highest answers count; one below or above is refused, either way round.
+
+    Each case scores a new instrument, so its layout is derived afresh.
+    """
+    instrument = Instrument(
+        code=f"q-{scale.value}-{int(reverse)}",
+        name=text("q"),
+        dimensions=(DimensionDef.standard(Dimension.SERVICE),),
+        items=(rating("s1", "service", scale=scale, reverse=reverse),),
+    )
+    low, high = {"likert5": (1, 5), "likert7": (1, 7), "0-10": (0, 10), "yes_no": (0, 1)}[
+        scale.value
+    ]
+    scored = score_survey(
+        instrument, [response("R1", a("s1", low)), response("R2", a("s1", high))]
+    )
+    assert (2, low + high) == (scored.item("s1").n, scored.item("s1").total)
+    for off in (low - 1, high + 1):
+        with pytest.raises(ValidationError) as caught:
+            score_survey(instrument, [response("R1", a("s1", high)), response("R2", a("s1", off))])
+        assert ("response 1 (respondent 'R2')", ("$.answers[0].score",)) == (
+            caught.value.target,
+            caught.value.report.paths,
+        )
+
+
+def test_importance_and_expectation_at_both_ends_of_the_scale() -> None:
+    """Importance and expectation of 1 and of 5 on a Likert-5 item are accepted and counted."""
+    answered = [
+        response("R1", a("s1", 5, importance=1, expectation=1)),
+        response("R2", a("s1", 1, importance=5, expectation=5)),
+    ]
+    s1 = score_survey(OWNERS, answered).item("s1")
+    assert (2, 6, 2, 0) == (s1.importance_n, s1.importance_total, s1.gap_n, s1.gap_total)
+
+
+def test_an_instrument_layout_is_kept_for_the_same_instrument_only() -> None:
+    """Scoring derives an instrument's layout once and reuses it; the cache stays bounded.
+
+    A layout kept under the id of an instrument since collected is never
+    reused for another instrument that happens to get the same id.
+    """
+    from pmcrm.surveys import scoring
+
+    scoring._LAYOUTS.clear()
+    first = scoring._layout(OWNERS)
+    assert first is scoring._layout(OWNERS)
+    assert first.position == {"s1": 0, "s2": 1, "p1": 2, "sat": 3, "nps": 4}
+    scoring._LAYOUTS[id(PLAIN)] = (OWNERS, first)  # as if PLAIN reused a collected id
+    assert {"s1": 0, "s3": 1} == scoring._layout(PLAIN).position
+    assert PLAIN is scoring._LAYOUTS[id(PLAIN)][0]
+    kept = [attrs.evolve(PLAIN, code=f"q{n}") for n in range(40)]
+    sizes = []
+    for instrument in kept:
+        scoring._layout(instrument)
+        sizes.append(len(scoring._LAYOUTS))
+    # 2 layouts, then one more per instrument up to 33; the 34th starts afresh.
+    assert [*range(3, 34), *range(1, 10)] == sizes
+    assert F(75) == score_survey(kept[-1], [response("R1", a("s1", 4))]).csi
+
+
 def test_scoring_refuses_what_check_response_refuses_on_na_answers() -> None:
     """A not-applicable answer with an unasked or out-of-scale extra is refused by scoring too.
 
@@ -312,6 +412,23 @@ def test_an_na_answer_may_state_importance_but_it_is_not_counted() -> None:
     check_response(OWNERS, answered[0])
     s1 = score_survey(OWNERS, answered).item("s1")
     assert (1, 1, 0, 0, 0) == (s1.n, s1.na, s1.importance_n, s1.gap_n, s1.missing)
+
+
+def test_other_integer_types_score_like_int() -> None:
+    """numpy integers (say, read from a data frame) score exactly as ints do.
+
+    Also next to a not-applicable and a skipped answer in the same dimension.
+    """
+    int64: Any = np.int64  # an integer type that is not int, as Answer allows
+    answered = [
+        response("R1", a("s1", int64(4)), a("s2"), a("nps", int64(9))),
+        response("R2", a("s1", int64(3)), a("p1", int64(2))),
+    ]
+    plain = [
+        response("R1", a("s1", 4), a("s2"), a("nps", 9)),
+        response("R2", a("s1", 3), a("p1", 2)),
+    ]
+    assert score_survey(OWNERS, plain) == score_survey(OWNERS, answered)
 
 
 def test_scores_must_be_integers() -> None:
@@ -483,7 +600,12 @@ def test_importance_weights_need_importance_in_every_dimension() -> None:
             f"'weighting' is invalid: dimension {dimension!r} has no importance ratings"
             == caught.value.message_en
         )
-        assert f"维度 {dimension!r} 没有重要性评分" in caught.value.message_zh
+        assert f"'weighting' 无效：维度 {dimension!r} 没有重要性评分" == caught.value.message_zh
+        assert ("weighting", "invalid", "'importance'") == (
+            caught.value.field,
+            caught.value.code,
+            caught.value.params["value"],
+        )
     assert F(575, 9) == score_survey(OWNERS, without).csi
 
 
@@ -499,9 +621,18 @@ def test_importance_weights_of_zero() -> None:
         items=(rating("a", "d", scale=Scale.ZERO_TO_TEN, importance=True),),
     )
     answered = [response("R1", a("a", 5, importance=0))]
-    with pytest.raises(InvalidValue, match="every dimension's mean importance is 0") as caught:
+    with pytest.raises(InvalidValue) as caught:
         score_survey(instrument, answered, weighting=Weighting.IMPORTANCE)
-    assert "所有维度的平均重要性均为 0" in caught.value.message_zh
+    assert (
+        "'weighting' is invalid: every dimension's mean importance is 0: no weights to use"
+        == caught.value.message_en
+    )
+    assert "'weighting' 无效：所有维度的平均重要性均为 0，无法作为权重" == caught.value.message_zh
+    assert ("weighting", "invalid", "'importance'") == (
+        caught.value.field,
+        caught.value.code,
+        caught.value.params["value"],
+    )
     assert F(50) == score_survey(instrument, answered).csi
 
 
@@ -664,10 +795,16 @@ def test_instruments_without_overall_or_nps() -> None:
 def test_lookups_of_unknown_codes_raise() -> None:
     """Asking the scores for an unknown item or dimension raises InvalidValue."""
     scores = score_survey(OWNERS, ANSWERED)
-    with pytest.raises(InvalidValue, match="unknown item: 'zz'"):
+    with pytest.raises(InvalidValue, match="unknown item: 'zz'") as item:
         scores.item("zz")
-    with pytest.raises(InvalidValue, match="unknown dimension: 'emotional'"):
+    with pytest.raises(InvalidValue, match="unknown dimension: 'emotional'") as dimension:
         scores.dimension("emotional")
+    assert [
+        ("item", "reference", "'item' 引用了不存在的题目：'zz'"),
+        ("dimension", "reference", "'dimension' 引用了不存在的维度：'emotional'"),
+    ] == [(e.value.field, e.value.code, e.value.message_zh) for e in (item, dimension)]
+    assert "s2" == scores.item("s2").code
+    assert "price" == scores.dimension("price").code
 
 
 @pytest.mark.parametrize(
@@ -1120,3 +1257,160 @@ def test_many_distinct_answer_patterns() -> None:
             figures.squares,
         )
         assert len(answered) - len(values) == figures.missing
+
+
+# --- rich display ----------------------------------------------------------------------
+
+
+class _Cells(HTMLParser):
+    """The text outside table cells, and each table's rows as ``(text, alignment)`` cells."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: list[str] = []
+        self.tables: list[list[list[tuple[str, str]]]] = []
+        self._cell: list[str] | None = None
+        self._align = ""
+
+    def handle_starttag(self, tag: str, attrs_: list[tuple[str, str | None]]) -> None:
+        style = dict(attrs_).get("style") or ""
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in {"th", "td"}:
+            self._cell = []
+            self._align = "right" if "text-align:right" in style else "left"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"th", "td"} and self._cell is not None:
+            self.tables[-1][-1].append(("".join(self._cell), self._align))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+        elif data.strip():
+            self.headings.append(data)
+
+
+def cells(scores: SurveyScores) -> _Cells:
+    """The parsed ``_repr_html_`` of *scores*."""
+    parsed = _Cells()
+    parsed.feed(scores._repr_html_())
+    return parsed
+
+
+def row(*texts: str, right: Sequence[int] = ()) -> list[tuple[str, str]]:
+    """A table row of *texts*, the columns *right* aligned right."""
+    return [(t, "right" if i in right else "left") for i, t in enumerate(texts)]
+
+
+DIMENSION_HEADER = row(
+    "维度 Dimension",
+    "权重 Weight",
+    "得分 Score",
+    "重要性 Importance",
+    "差距 Gap",
+    "信度 α Alpha",
+    "完整样本 Complete",
+    "题数 Items",
+    right=range(1, 8),
+)
+ITEM_HEADER = row(
+    "题目 Item",
+    "n",
+    "缺答 Missing",
+    "不适用 N/A",
+    "均值 Mean",
+    "得分 Score",
+    "满意率 CSAT",
+    "重要性 Importance",
+    "差距 Gap",
+    right=range(1, 9),
+)
+
+
+def test_html_of_the_hand_computed_survey() -> None:
+    """The headline figures in zh and en, then every figure of the tables, aligned right."""
+    shown = cells(score_survey(OWNERS, ANSWERED))
+    assert [
+        "满意度测评得分 Survey scores",
+        "维度得分（0–100） Dimension scores (0–100)",
+        "题目得分 Item scores",
+    ] == shown.headings
+    fields, dimensions, items = shown.tables
+    assert [
+        row("问卷 Instrument", "owners-2026"),
+        row("答卷数 Respondents", "4"),
+        row("权重来源 Weighting", "声明的权重 declared weights"),
+        row("CSI", "63.9 / 100"),
+        row(
+            "CSAT",
+            "66.7%（95% Wilson 区间 20.8% 至 93.9%；n = 3） "
+            "66.7% (95% Wilson CI 20.8% to 93.9%; n = 3)",
+        ),
+        row(
+            "NPS",
+            "+25.0（95% 置信区间 -56.3 至 +100.0；n = 4：推荐者 2，中立者 1，贬损者 1） "
+            "+25.0 (95% CI -56.3 to +100.0; n = 4: 2 promoters, 1 passives, 1 detractors)",
+        ),
+    ] == fields
+    r = range(1, 9)
+    assert [
+        DIMENSION_HEADER,
+        row("服务 service", "66.7%", "66.7", "4.50", "+0.83", "1.00", "2", "2", right=r),
+        row("价格 price", "33.3%", "58.3", "3.00", "–", "–", "3", "1", right=r),
+    ] == dimensions
+    assert [
+        ITEM_HEADER,
+        row("s1", "3", "0", "1", "4.00", "75.0", "66.7%", "4.50", "+1.00", right=r),
+        row("s2", "3", "1", "0", "3.33", "58.3", "66.7%", "–", "+0.67", right=r),
+        row("p1", "3", "0", "1", "3.33", "58.3", "66.7%", "3.00", "–", right=r),
+        row("sat", "3", "1", "0", "3.67", "66.7", "66.7%", "–", "–", right=r),
+        row("nps", "4", "0", "0", "7.25", "72.5", "50.0%", "–", "–", right=r),
+    ] == items
+
+
+def test_html_of_a_sparse_survey() -> None:
+    """Negative gaps and NPS signed; dashes where nothing was answered; importance weights."""
+    answered = [
+        response("R1", a("s1", 2, importance=5, expectation=4), a("p1", 5, importance=1)),
+        response("R2", a("s1", 3, importance=3, expectation=3), a("nps", 6)),
+    ]
+    fields, dimensions, items = cells(
+        score_survey(OWNERS, answered, weighting=Weighting.IMPORTANCE)
+    ).tables
+    assert [
+        row("问卷 Instrument", "owners-2026"),
+        row("答卷数 Respondents", "2"),
+        row("权重来源 Weighting", "陈述的重要性 stated importance"),
+        row("CSI", "30.0 / 100"),
+        row("CSAT", "–"),
+        row(
+            "NPS",
+            "-100.0（95% 置信区间 -100.0 至 -100.0；n = 1：推荐者 0，中立者 0，贬损者 1） "
+            "-100.0 (95% CI -100.0 to -100.0; n = 1: 0 promoters, 0 passives, 1 detractors)",
+        ),
+    ] == fields
+    r = range(1, 9)
+    assert [
+        DIMENSION_HEADER,
+        row("服务 service", "80.0%", "37.5", "4.00", "-1.00", "–", "0", "2", right=r),
+        row("价格 price", "20.0%", "0.0", "1.00", "–", "–", "1", "1", right=r),
+    ] == dimensions
+    assert [
+        ITEM_HEADER,
+        row("s1", "2", "0", "0", "2.50", "37.5", "0.0%", "4.00", "-1.00", right=r),
+        row("s2", "0", "2", "0", "–", "–", "–", "–", "–", right=r),
+        row("p1", "1", "1", "0", "1.00", "0.0", "0.0%", "1.00", "–", right=r),
+        row("sat", "0", "2", "0", "–", "–", "–", "–", "–", right=r),
+        row("nps", "1", "1", "0", "6.00", "60.0", "0.0%", "–", "–", right=r),
+    ] == items
+
+
+def test_html_with_no_responses_shows_dashes() -> None:
+    """Nothing scored: a dash for the CSI, the CSAT, the NPS and every mean."""
+    fields, _, items = cells(score_survey(OWNERS, [])).tables
+    assert [row("CSI", "– / 100"), row("CSAT", "–"), row("NPS", "–")] == fields[3:]
+    assert row("s1", "0", "0", "0", "–", "–", "–", "–", "–", right=range(1, 9)) == items[1]

@@ -32,7 +32,6 @@ left out of every mean and share.
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
-from itertools import islice
 from operator import attrgetter, index, itemgetter
 from typing import Any, NoReturn
 
@@ -40,7 +39,7 @@ import attrs
 
 from pmcrm import _html
 from pmcrm.errors import InvalidValue, ValidationError
-from pmcrm.surveys.instrument import Instrument, ItemRole, Scale, scale_bounds
+from pmcrm.surveys.instrument import DimensionDef, Instrument, ItemRole, Scale, scale_bounds
 from pmcrm.surveys.responses import Answer, Response, check_response, is_integer
 from pmcrm.surveys.stats import cronbach_alpha, nps, nps_interval, wilson_interval
 from pmcrm.values import Label, LabelledEnum, round_half_up
@@ -334,12 +333,16 @@ class _Layout:
         # each group's number under itself, to start the group's pattern.
         self.row: dict[object, object] = dict.fromkeys(self.position, _MISSING)
         self.row.update((tag, tag) for tag in range(len(self.sets)))
-        nps_item = instrument.role(ItemRole.NPS)
-        nps_at = -1 if nps_item is None else self.position[nps_item.code]
         # The answers each member of each group may have (no "not applicable" NPS).
         self.allowed = [
             tuple(
-                frozenset([*range(low, high + 1), _MISSING, *([] if at == nps_at else [None])])
+                frozenset(
+                    [
+                        *range(low, high + 1),
+                        _MISSING,
+                        *([] if items[at].role is ItemRole.NPS else [None]),
+                    ]
+                )
                 for at in members
                 for low, high in [self.bounds[at]]
             )
@@ -413,7 +416,9 @@ class _Tally:
         False when one breaks the instrument: an answer out of its scale or
         not an integer, or a not-applicable NPS answer.
         """
-        for key in islice(reversed(self.patterns), new):
+        newest = reversed(self.patterns)  # a dict keeps its keys in the order first counted
+        for _ in range(new):
+            key = next(newest)
             answers = key[1:]
             if not all(map(_contains, self.allowed[key[0]], answers)):
                 return False
@@ -430,7 +435,8 @@ class _Tally:
         for key, times in self.patterns.items():
             members, complete = self.sets[key[0]]
             scores = []
-            for at, value in zip(members, key[1:], strict=True):
+            for j, at in enumerate(members, 1):  # key[0] is the group's number
+                value = key[j]
                 if value is _MISSING:
                     continue
                 if value is None:
@@ -574,9 +580,7 @@ def _refuse(instrument: Instrument, response: Response, index: int) -> NoReturn:
         check_response(instrument, response)
     except ValidationError as exc:
         raise ValidationError(exc.report, target) from None
-    raise AssertionError(
-        index
-    )  # pragma: no cover - the loop refuses only what check_response does
+    raise AssertionError  # pragma: no cover - the loop refuses only what check_response does
 
 
 def _is_answer(value: object) -> bool:
@@ -613,7 +617,14 @@ def score_survey(
 
 
 def _mean(values: list[Fraction]) -> Fraction | None:
-    return sum(values, Fraction(0)) / len(values) if values else None
+    return Fraction(sum(values), len(values)) if values else None
+
+
+#: One dimension on its way to a :class:`DimensionScore`: its definition, the positions of
+#: its items, its weight before normalising, its score, importance and gap.
+_Dimension = tuple[
+    DimensionDef, list[int], Fraction, Fraction | None, Fraction | None, Fraction | None
+]
 
 
 def _summarise(
@@ -625,8 +636,11 @@ def _summarise(
     complete: dict[str, _Complete],
     weighting: Weighting,
 ) -> SurveyScores:
-    raw: list[tuple[str, Label, Fraction, Fraction | None, Fraction | None, Fraction | None]] = []
-    for definition, (code, members) in zip(instrument.dimensions, groups, strict=True):
+    members_of = dict(groups)
+    raw: list[_Dimension] = []
+    for definition in instrument.dimensions:
+        code = definition.code
+        members = members_of[code]
         scored = [item_scores[m] for m in members]
         score = _mean([s.score_100 for s in scored if s.score_100 is not None])
         importance = _mean([s.importance for s in scored if s.importance is not None])
@@ -643,9 +657,9 @@ def _summarise(
             weight = importance
         else:
             weight = Fraction(definition.weight)
-        raw.append((code, definition.label, weight, score, importance, gap))
-    scored_weight = sum((w for _, _, w, s, _, _ in raw if s is not None), Fraction(0))
-    all_weight = sum((w for _, _, w, _, _, _ in raw), Fraction(0))
+        raw.append((definition, members, weight, score, importance, gap))
+    scored_weight = sum(w for _, _, w, s, _, _ in raw if s is not None)
+    all_weight = sum(w for _, _, w, _, _, _ in raw)
     if not all_weight:  # only stated importance can be all zero (0-10 or yes/no scales)
         raise InvalidValue(
             "weighting",
@@ -655,14 +669,13 @@ def _summarise(
             detail_zh="所有维度的平均重要性均为 0，无法作为权重",
         )
     csi = (
-        sum((w * s for _, _, w, s, _, _ in raw if s is not None), Fraction(0)) / scored_weight
+        Fraction(sum(w * s for _, _, w, s, _, _ in raw if s is not None), scored_weight)
         if scored_weight
         else None
     )
     dimensions = []
-    for (code, label, weight, score, importance, gap), (_, members) in zip(
-        raw, groups, strict=True
-    ):
+    for definition, members, weight, score, importance, gap in raw:
+        code = definition.code
         acc = complete[code]
         alpha = cronbach_alpha(
             k=len(members),
@@ -675,7 +688,7 @@ def _summarise(
         dimensions.append(
             DimensionScore(
                 code=code,
-                label=label,
+                label=definition.label,
                 weight=weight / all_weight,
                 score_100=score,
                 importance=importance,
