@@ -1,7 +1,6 @@
 """Pricing: bills, discount rules, stacking, rounding, itemised and explained results."""
 
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
-from html.parser import HTMLParser
 from typing import Any
 
 import attrs
@@ -9,6 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from html_cells import read
 from pmcrm.errors import InvalidValue
 from pmcrm.pricing import (
     MIN_UNIT,
@@ -841,38 +841,6 @@ def test_columns_that_disagree_with_the_bill_are_refused() -> None:
 # --- rich display ----------------------------------------------------------------------
 
 
-class _Cells(HTMLParser):
-    """The text outside tables, and each table's rows as ``(text, alignment)`` cells."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.headings: list[str] = []
-        self.tables: list[list[list[tuple[str, str]]]] = []
-        self._cell: list[str] | None = None
-        self._align = ""
-
-    def handle_starttag(self, tag: str, attrs_: list[tuple[str, str | None]]) -> None:
-        style = dict(attrs_).get("style") or ""
-        if tag == "table":
-            self.tables.append([])
-        elif tag == "tr":
-            self.tables[-1].append([])
-        elif tag in {"th", "td"}:
-            self._cell = []
-            self._align = "right" if "text-align:right" in style else "left"
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in {"th", "td"} and self._cell is not None:
-            self.tables[-1][-1].append(("".join(self._cell), self._align))
-            self._cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-        elif data.strip():
-            self.headings.append(data)
-
-
 def test_priced_bill_html_shows_every_figure_in_its_column() -> None:
     """Headers in zh and en, figures right, numbered rows, the totals, the rounding note.
 
@@ -880,8 +848,7 @@ def test_priced_bill_html_shows_every_figure_in_its_column() -> None:
     """
     the_bill = bill(("100.00", "property_fee"), ("50.00", "parking"), ("0.10", "cleaning"))
     priced = price(the_bill, [PLATINUM_FEE, PROMO_CLEANING], PricingPolicy())
-    cells = _Cells()
-    cells.feed(priced._repr_html_())
+    cells = read(priced._repr_html_())
     assert ["计价 Priced bill"] == cells.headings
     table, totals, notes = cells.tables
     r, left = "right", "left"

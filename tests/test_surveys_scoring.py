@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from html.parser import HTMLParser
 from typing import Any
 
 import attrs
@@ -22,6 +21,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from html_cells import HtmlCells, read
 from pmcrm.errors import InvalidValue, ValidationError
 from pmcrm.serialization import structure, unstructure
 from pmcrm.surveys import (
@@ -1262,43 +1262,9 @@ def test_many_distinct_answer_patterns() -> None:
 # --- rich display ----------------------------------------------------------------------
 
 
-class _Cells(HTMLParser):
-    """The text outside table cells, and each table's rows as ``(text, alignment)`` cells."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.headings: list[str] = []
-        self.tables: list[list[list[tuple[str, str]]]] = []
-        self._cell: list[str] | None = None
-        self._align = ""
-
-    def handle_starttag(self, tag: str, attrs_: list[tuple[str, str | None]]) -> None:
-        style = dict(attrs_).get("style") or ""
-        if tag == "table":
-            self.tables.append([])
-        elif tag == "tr":
-            self.tables[-1].append([])
-        elif tag in {"th", "td"}:
-            self._cell = []
-            self._align = "right" if "text-align:right" in style else "left"
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in {"th", "td"} and self._cell is not None:
-            self.tables[-1][-1].append(("".join(self._cell), self._align))
-            self._cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-        elif data.strip():
-            self.headings.append(data)
-
-
-def cells(scores: SurveyScores) -> _Cells:
+def cells(scores: SurveyScores) -> HtmlCells:
     """The parsed ``_repr_html_`` of *scores*."""
-    parsed = _Cells()
-    parsed.feed(scores._repr_html_())
-    return parsed
+    return read(scores._repr_html_())
 
 
 def row(*texts: str, right: Sequence[int] = ()) -> list[tuple[str, str]]:
