@@ -696,6 +696,10 @@ def test_float_fields_are_refused() -> None:
     """pmcrm loads no floats, even into a float field."""
     report = report_of({"ratio": 0.5}, Odd, make_converter())
     assert (("$.ratio",), ("type",)) == (report.paths, report.codes)
+    [entry] = report
+    assert "'ratio' 应为 其他类型的值（pmcrm 不读取浮点数：请用 Decimal 字符串），实际为 数字" == (
+        entry.message_zh
+    )
 
 
 def test_redaction_on_the_cattrs_path() -> None:
@@ -1181,3 +1185,39 @@ def test_an_entry_moves_only_off_a_key_the_input_lacks(
     entry = attrs.evolve(ENTRY, path=path, code=code)
     moved = serialization._in_input(entry, data)
     assert moved == attrs.evolve(entry, path=reported)
+
+
+@pytest.mark.parametrize(
+    ("data", "cls", "path", "zh", "en"),
+    [
+        (
+            {"code": 1, "property_type": "office", "area": "10"},
+            PropertyUnit,
+            "$.code",
+            "'code' 应为 字符串，实际为 整数",
+            "'code' must be a string, got integer",
+        ),
+        (
+            {"year": True, "amount": {"amount": "1"}},
+            YearlyFee,
+            "$.year",
+            "'year' 应为 整数，实际为 布尔值",
+            "'year' must be an integer, got boolean",
+        ),
+        (  # personal data: the value is never echoed, the types are named
+            ["王"],
+            PersonName,
+            "$",
+            "'$' 应为 字符串，实际为 数组",
+            "'$' must be a string, got array",
+        ),
+    ],
+)
+def test_type_faults_name_the_json_types_in_each_language(
+    data: Any, cls: type[Any], path: str, zh: str, en: str
+) -> None:
+    """The Chinese message names the expected and the given JSON type in Chinese."""
+    with pytest.raises(ValidationError) as error:
+        structure(data, cls)
+    [entry] = [e for e in error.value.report if e.path == path]
+    assert (entry.code, entry.message_zh, entry.message_en) == ("type", zh, en)

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from pmcrm.errors import InvalidValue, iso_duration
 
@@ -44,9 +44,58 @@ def json_type(value: object) -> str:
     return _JSON_NAMES.get(type(value), type(value).__name__)
 
 
+#: The Chinese of the JSON type names and of what a ``type`` fault expects, for the
+#: Chinese message (the English stays in the English one).
+_ZH_NAMES = {
+    "object": "对象",
+    "array": "数组",
+    "string": "字符串",
+    "boolean": "布尔值",
+    "integer": "整数",
+    "number": "数字",
+    "a string": "字符串",
+    "an integer": "整数",
+    "a boolean": "布尔值",
+    "an array": "数组",
+    "an object": "对象",
+    "a date string (YYYY-MM-DD)": "日期字符串（YYYY-MM-DD）",
+    "a time string (HH:MM)": "时间字符串（HH:MM）",
+    "a time zone string": "时区字符串",
+    "an ISO 8601 date-time string": "ISO 8601 日期时间字符串",
+    "an ISO 8601 duration string (such as PT2H)": "ISO 8601 时长字符串（如 PT2H）",
+    "a field of another type (pmcrm loads no floats: use Decimal)": (
+        "其他类型的值（pmcrm 不读取浮点数：请用 Decimal 字符串）"
+    ),
+}
+
+
 def type_error(expected: str, value: object) -> InvalidValue:
-    """A ``type`` fault: *expected* a JSON type, got *value*'s."""
-    return InvalidValue("", "type", value=value, expected=expected, got=json_type(value))
+    """A ``type`` fault: *expected* a JSON type, got *value*'s; named in zh and en.
+
+    >>> print(type_error("an integer", "3").message_zh)
+    '' 应为 整数，实际为 字符串
+    """
+    return InvalidValue("", "type", value=value, **type_names(expected, value))
+
+
+class TypeNames(TypedDict):
+    """The parameters of a ``type`` fault, in zh and en (:func:`type_names`)."""
+
+    expected: str
+    got: str
+    expected_zh: str
+    got_zh: str
+
+
+def type_names(expected: str, value: object) -> TypeNames:
+    """The parameters of a ``type`` fault: *expected* and *value*'s JSON type, in zh and en."""
+    got = json_type(value)
+    return TypeNames(
+        expected=expected,
+        got=got,
+        expected_zh=_ZH_NAMES.get(expected, expected),
+        got_zh=_ZH_NAMES.get(got, got),
+    )
 
 
 def parse_str(value: Any, max_length: int) -> str:

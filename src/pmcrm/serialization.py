@@ -260,9 +260,8 @@ class PmcrmConverter(cattrs.Converter):
 
         def hook(value: Any, _t: Any) -> Any:
             if type(value) is not str:
-                raise InvalidValue(
-                    "", "type", expected="a string", got=_parse.json_type(value), sensitive=True
-                )
+                names = _parse.type_names("a string", value)
+                raise InvalidValue("", "type", sensitive=True, **names)
             if len(value) > max_string:
                 raise InvalidValue(
                     "", "max_length", sensitive=True, bound=max_string, length=len(value)
@@ -528,13 +527,7 @@ def _type_name(cl: Any) -> str:
 
 
 def _refuse_float(value: Any, _t: Any) -> float:
-    raise InvalidValue(
-        "",
-        "type",
-        value=value,
-        expected="a field of another type (pmcrm loads no floats: use Decimal)",
-        got=_parse.json_type(value),
-    )
+    raise _parse.type_error("a field of another type (pmcrm loads no floats: use Decimal)", value)
 
 
 def _structure_date(value: Any, _t: Any) -> date:
