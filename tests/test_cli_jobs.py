@@ -620,6 +620,23 @@ def _score_args(samples: Path, name: str, *extra: str) -> list[str]:
     return ["score", str(samples / name), "--instrument", str(samples / "instrument.json"), *extra]
 
 
+@pytest.mark.parametrize(
+    ("lang", "fmt", "summary"),
+    [
+        ("zh", "table", "pmcrm score：读取 220 行；scores → stdout；ipa → stdout\n"),
+        ("en", "table", "pmcrm score: read 220 rows; scores → stdout; ipa → stdout\n"),
+        ("zh", "json", "pmcrm score：读取 220 行；scores、ipa → stdout\n"),
+        ("en", "json", "pmcrm score: read 220 rows; scores, ipa → stdout\n"),
+    ],
+)
+def test_a_summary_line_is_in_one_language(
+    samples: Path, lang: str, fmt: str, summary: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The tables written are listed with the language's own separators."""
+    assert main(_score_args(samples, "survey.csv", "--format", fmt, "--lang", lang)) == 0
+    assert capsys.readouterr().err == summary
+
+
 @pytest.mark.parametrize("name", ["survey.csv", "survey.jsonl"])
 def test_score_equals_the_library(
     samples: Path, name: str, capsys: pytest.CaptureFixture[str]

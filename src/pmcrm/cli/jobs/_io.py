@@ -574,7 +574,7 @@ def _write_tables(
         }
         out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
         out.flush()
-        return [f"{', '.join(document)} → {target}"]
+        return [f"{('、' if lang is Lang.ZH else ', ').join(document)} → {target}"]
     written = []
     for index, ((name, _, records), columns) in enumerate(zip(tables, shown, strict=True)):
         if fmt == "table":
@@ -673,13 +673,12 @@ def run_summary(name: str, args: argparse.Namespace, build: Callable[[Lang], Sum
 def _summary_line(
     name: str, *, read: int, written: list[str], dead: _DeadLetters, lang: Lang
 ) -> str:
-    tables = "; ".join(written)
     if lang is Lang.ZH:
-        text = f"pmcrm {name}：读取 {read:,} 行；{tables}"
+        text = f"pmcrm {name}：读取 {read:,} 行；{'；'.join(written)}"
         if dead.count:
             text += f"；{dead.count:,} 行被拒 → {dead.path}（首条：{dead.first}）"
         return text
-    text = f"pmcrm {name}: read {read:,} rows; {tables}"
+    text = f"pmcrm {name}: read {read:,} rows; {'; '.join(written)}"
     if dead.count:
         text += f"; {dead.count:,} rejected → {dead.path} (first: {dead.first})"
     return text
