@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import Any
 
 from pmcrm.errors import InvalidValue, iso_duration
 
@@ -69,28 +69,20 @@ _ZH_NAMES = {
 }
 
 
-def type_error(expected: str, value: object) -> InvalidValue:
+def type_error(expected: str, value: object, *, sensitive: bool = False) -> InvalidValue:
     """A ``type`` fault: *expected* a JSON type, got *value*'s; named in zh and en.
+
+    With *sensitive* (personal data), the value itself is never echoed.
 
     >>> print(type_error("an integer", "3").message_zh)
     '' 应为 整数，实际为 字符串
     """
-    return InvalidValue("", "type", value=value, **type_names(expected, value))
-
-
-class TypeNames(TypedDict):
-    """The parameters of a ``type`` fault, in zh and en (:func:`type_names`)."""
-
-    expected: str
-    got: str
-    expected_zh: str
-    got_zh: str
-
-
-def type_names(expected: str, value: object) -> TypeNames:
-    """The parameters of a ``type`` fault: *expected* and *value*'s JSON type, in zh and en."""
     got = json_type(value)
-    return TypeNames(
+    return InvalidValue(
+        "",
+        "type",
+        value=value,
+        sensitive=sensitive,
         expected=expected,
         got=got,
         expected_zh=_ZH_NAMES.get(expected, expected),

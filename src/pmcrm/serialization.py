@@ -260,8 +260,7 @@ class PmcrmConverter(cattrs.Converter):
 
         def hook(value: Any, _t: Any) -> Any:
             if type(value) is not str:
-                names = _parse.type_names("a string", value)
-                raise InvalidValue("", "type", sensitive=True, **names)
+                raise _parse.type_error("a string", value, sensitive=True)
             if len(value) > max_string:
                 raise InvalidValue(
                     "", "max_length", sensitive=True, bound=max_string, length=len(value)
