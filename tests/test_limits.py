@@ -80,6 +80,17 @@ def test_limits_are_checked(kwargs: dict[str, int]) -> None:
         Limits(**kwargs)
 
 
+@pytest.mark.parametrize("field", ["max_items", "max_string", "max_depth"])
+@pytest.mark.parametrize("value", ["10", None, 1.5])
+def test_a_limit_that_is_not_an_integer_is_refused_by_name(field: str, value: object) -> None:
+    """Not a bare TypeError from comparing: the library's error, naming the field, zh and en."""
+    with pytest.raises(InvalidValue) as error:
+        Limits(**{field: value})  # type: ignore[arg-type]  # the point: not an int
+    assert (error.value.field, error.value.code) == (field, "type")
+    assert error.value.message_en.startswith(f"'{field}' must be int, got ")
+    assert error.value.message_zh.startswith(f"'{field}' 应为 int，实际为 ")
+
+
 # --- lists and strings, on both paths --------------------------------------------------
 
 

@@ -56,7 +56,7 @@ from pmcrm.errors import (
 )
 from pmcrm.segmentation import CRITERIA, Criterion
 from pmcrm.tiers.conditions import CONDITIONS, Condition
-from pmcrm.validators import _Each
+from pmcrm.validators import _Each, at_least, at_most, of_type
 from pmcrm.values import sensitive_types
 
 __all__ = [
@@ -93,11 +93,10 @@ class Limits:
             100.
     """
 
-    max_items: int = attrs.field(default=10_000, validator=attrs.validators.ge(0))
-    max_string: int = attrs.field(default=10_000, validator=attrs.validators.ge(0))
+    max_items: int = attrs.field(default=10_000, validator=[of_type(int), at_least(0)])
+    max_string: int = attrs.field(default=10_000, validator=[of_type(int), at_least(0)])
     max_depth: int = attrs.field(
-        default=32,
-        validator=[attrs.validators.ge(0), attrs.validators.le(_MAX_DEPTH_LIMIT)],
+        default=32, validator=[of_type(int), at_least(0), at_most(_MAX_DEPTH_LIMIT)]
     )
 
 
